@@ -1,0 +1,34 @@
+# zk2zk — the two commands of the README, and the rest.
+MVN ?= mvn -B -ntp
+.PHONY: all build demo test test-fast bench compat soak fmt clean dist
+
+## all: build both daemons and leave ./all_sync and ./t_sync (with lib/) at the repository root
+all: build
+	mkdir -p lib
+	cp all-sync/target/all-sync.jar t-sync/target/t-sync.jar lib/
+	cp scripts/launcher.sh all_sync && chmod +x all_sync
+	cp scripts/launcher.sh t_sync && chmod +x t_sync
+
+build:
+	$(MVN) -q package -DskipTests -DskipE2E=true -Dspotless.check.skip=true
+
+## demo: build, then run a demo migration between two ZooKeeper servers started on loopback
+demo: all
+	$(MVN) -q -pl demo -am package -DskipTests -DskipE2E=true -Dspotless.check.skip=true
+	java -jar demo/target/zk2zk-demo.jar --launchers .
+
+## test: the whole test suite (unit, integration, end-to-end against real ZooKeeper processes)
+test:
+	$(MVN) verify
+
+## test-fast: unit and in-process integration tests only (no server processes, no packaging)
+test-fast:
+	$(MVN) test -DskipE2E=true
+
+## fmt: apply the code formatter
+fmt:
+	$(MVN) -q spotless:apply
+
+clean:
+	$(MVN) -q clean
+	rm -rf lib all_sync t_sync

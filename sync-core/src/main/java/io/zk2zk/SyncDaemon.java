@@ -1,0 +1,230 @@
+package io.zk2zk;
+
+import io.zk2zk.apply.Applier;
+import io.zk2zk.audit.AuditLog;
+import io.zk2zk.config.DaemonKind;
+import io.zk2zk.config.SyncConfig;
+import io.zk2zk.decide.AllSyncRules;
+import io.zk2zk.decide.SyncRules;
+import io.zk2zk.decide.SyncScope;
+import io.zk2zk.decide.TSyncRules;
+import io.zk2zk.reconcile.FullReconcile;
+import io.zk2zk.reconcile.PassResult;
+import io.zk2zk.reconcile.ReconcileLoop;
+import io.zk2zk.reconcile.SyncContext;
+import io.zk2zk.reconcile.SyncWorkers;
+import io.zk2zk.source.ChangeSource;
+import io.zk2zk.source.DirtyPaths;
+import io.zk2zk.source.PerNodeWatchSource;
+import io.zk2zk.source.PersistentWatchSource;
+import io.zk2zk.zk.ConnectString;
+import io.zk2zk.zk.Reply;
+import io.zk2zk.zk.StartupException;
+import io.zk2zk.zk.ZkSide;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.zookeeper.KeeperException.Code;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running daemon, all_sync or t_sync. {@link #start()} reads like the pipeline: connect both
+ * sides, detect changes on the source into the dirty set, let workers sync dirty paths, and run
+ * full reconcile passes at start, after every reconnect and every interval.
+ */
+public final class SyncDaemon implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SyncDaemon.class);
+
+  private enum State {
+    LATENT,
+    STARTED,
+    CLOSED
+  }
+
+  private final SyncConfig config;
+  private final Consumer<PassResult> passListener;
+  private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+  private ZkSide source;
+  private ZkSide target;
+  private ChangeSource changes;
+  private SyncWorkers workers;
+  private ReconcileLoop reconcileLoop;
+
+  public SyncDaemon(SyncConfig config, Consumer<PassResult> passListener) {
+    this.config = config;
+    this.passListener = passListener;
+  }
+
+  public SyncDaemon(SyncConfig config) {
+    this(config, r -> {});
+  }
+
+  /** Connects and starts syncing; returns once the initial reconcile has been scheduled. */
+  public void start() throws StartupException, InterruptedException {
+    if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+      throw new IllegalStateException("already started");
+    }
+    boolean allSync = config.kind() == DaemonKind.ALL_SYNC;
+    int reads = Math.max(config.tuning().walkReadsInFlight(), config.tuning().watchReadsInFlight());
+    source =
+        new ZkSide(
+            "source",
+            ConnectString.parse(java.util.List.of(config.sourceConnect())),
+            config.sourceSession(),
+            reads);
+    target =
+        new ZkSide(
+            "target",
+            ConnectString.parse(java.util.List.of(config.targetConnect())),
+            config.targetSession(),
+            reads);
+    source.start(config.startTimeout());
+    target.start(config.startTimeout());
+    ZkSide recordSide = allSync ? target : source;
+    refuseSameEnsemble(recordSide, allSync ? source : target);
+    Code rc = recordSide.ensureExists(SyncScope.MIGRATION_ROOT, recordSide.replyTimeout());
+    if (rc != Code.OK) {
+      throw new StartupException(
+          "cannot create "
+              + SyncScope.MIGRATION_ROOT
+              + " on T ("
+              + recordSide.connectString()
+              + "): "
+              + rc);
+    }
+
+    SyncScope scope = new SyncScope(config.path());
+    warnIfRootMissing(scope);
+    SyncRules rules = allSync ? new AllSyncRules() : new TSyncRules();
+    DirtyPaths dirty = new DirtyPaths();
+    AuditLog audit = new AuditLog();
+
+    reconcileLoop = null;
+    changes =
+        source.supportsPersistentWatches()
+            ? new PersistentWatchSource(
+                source.curator(),
+                scope,
+                dirty,
+                () -> requestReconcile("source watch re-established"))
+            : new PerNodeWatchSource(scope, dirty);
+    log.info(
+        "{}: watching {} on the source with {}",
+        config.kind().commandName(),
+        scope.root(),
+        source.supportsPersistentWatches()
+            ? "one persistent recursive watch"
+            : "a data and a child watch per node");
+
+    SyncContext ctx =
+        new SyncContext(
+            config,
+            scope,
+            rules,
+            source,
+            target,
+            recordSide,
+            new Applier(target, config.tuning()),
+            new Applier(recordSide, config.tuning()),
+            dirty,
+            audit,
+            changes.readWatcher());
+    workers = new SyncWorkers(ctx);
+    reconcileLoop =
+        new ReconcileLoop(
+            new FullReconcile(ctx, allSync), config.reconcileInterval(), passListener);
+
+    Consumer<ConnectionState> onState =
+        s -> {
+          if (s == ConnectionState.RECONNECTED) {
+            // a reconnect delivers no events for what changed meanwhile
+            requestReconcile("reconnected");
+          }
+        };
+    source.addConnectionListener(onState);
+    target.addConnectionListener(onState);
+
+    changes.start();
+    workers.start();
+    reconcileLoop.start();
+    log.info(
+        "{} started: source {}, target {}, path {}",
+        config.kind().commandName(),
+        config.sourceConnect(),
+        config.targetConnect(),
+        config.path());
+  }
+
+  private void requestReconcile(String why) {
+    ReconcileLoop loop = reconcileLoop;
+    if (loop != null) {
+      loop.request(why);
+    }
+  }
+
+  private void warnIfRootMissing(SyncScope scope) throws InterruptedException {
+    if ("/".equals(scope.root())) {
+      return;
+    }
+    Reply r = ZkSide.await(source.exists(scope.root()), source.replyTimeout());
+    if (r.code() == Code.NONODE) {
+      log.warn(
+          "--path {} does not exist on the source yet; it will be synced once it appears",
+          scope.root());
+    }
+  }
+
+  /** Writes a unique ephemeral on T and looks for it through the other side's session. */
+  private void refuseSameEnsemble(ZkSide t, ZkSide other)
+      throws StartupException, InterruptedException {
+    t.ensureExists(SyncScope.HA_ROOT, t.replyTimeout());
+    String probe = SyncScope.HA_ROOT + "/same-ensemble-probe-" + UUID.randomUUID();
+    Reply created = ZkSide.await(t.createEphemeral(probe, new byte[0]), t.replyTimeout());
+    if (!created.ok()) {
+      log.warn(
+          "could not check whether source and target are the same ensemble: {}", created.code());
+      return;
+    }
+    try {
+      Reply seen = ZkSide.await(other.exists(probe), other.replyTimeout());
+      if (seen.ok()) {
+        throw new StartupException(
+            "source "
+                + source.connectString()
+                + " and target "
+                + target.connectString()
+                + " are the same ensemble; refusing to sync an ensemble onto itself");
+      }
+    } finally {
+      ZkSide.await(t.delete(probe, -1), t.replyTimeout());
+    }
+  }
+
+  /** Stops taking work, lets in-flight writes end, closes both sessions. Idempotent. */
+  @Override
+  public void close() {
+    if (state.getAndSet(State.CLOSED) != State.STARTED) {
+      return;
+    }
+    log.info("{} stopping", config.kind().commandName());
+    if (reconcileLoop != null) {
+      reconcileLoop.close();
+    }
+    if (workers != null) {
+      workers.close();
+    }
+    if (changes != null) {
+      changes.close();
+    }
+    if (target != null) {
+      target.close();
+    }
+    if (source != null) {
+      source.close();
+    }
+    log.info("{} stopped", config.kind().commandName());
+  }
+}

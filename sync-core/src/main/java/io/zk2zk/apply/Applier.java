@@ -1,0 +1,155 @@
+package io.zk2zk.apply;
+
+import io.zk2zk.config.Tuning;
+import io.zk2zk.zk.Reply;
+import io.zk2zk.zk.ZkSide;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.Op;
+
+/**
+ * Sends writes to one side: consecutive writes go together in {@code multi} batches (far fewer
+ * round trips and fsyncs), several batches in flight. A batch that fails as a whole is replayed one
+ * write at a time, so that one conflict costs only that write: NodeExists on create and NoNode on
+ * delete are success, ConnectionLoss is retried with backoff, anything else is reported.
+ *
+ * <p>Order matters and is kept: a session's requests are applied by the server in the order they
+ * were sent, so callers list parents before children for creates, children first for deletes.
+ */
+public final class Applier {
+
+  private final ZkSide side;
+  private final Tuning tuning;
+
+  public Applier(ZkSide side, Tuning tuning) {
+    this.side = side;
+    this.tuning = tuning;
+  }
+
+  public ZkSide side() {
+    return side;
+  }
+
+  /** Applies the writes in order and returns one outcome per write, in the same order. */
+  public List<Outcome> apply(List<? extends WriteOp> ops) throws InterruptedException {
+    List<List<WriteOp>> batches = chunk(ops);
+    List<CompletableFuture<Reply>> replies = new ArrayList<>(batches.size());
+    for (List<WriteOp> b : batches) {
+      replies.add(b.size() == 1 ? sendOne(b.get(0)) : side.multi(toOps(b)));
+    }
+    List<Outcome> out = new ArrayList<>(ops.size());
+    for (int i = 0; i < batches.size(); i++) {
+      List<WriteOp> b = batches.get(i);
+      Reply r = ZkSide.await(replies.get(i), side.replyTimeout());
+      if (r.ok()) {
+        for (WriteOp op : b) {
+          out.add(Outcome.ok(op));
+        }
+      } else if (b.size() == 1 && !r.isTransient()) {
+        out.add(interpret(b.get(0), r.code()));
+      } else {
+        out.addAll(oneByOne(b));
+      }
+    }
+    return out;
+  }
+
+  /** Applies one write (with the same retries and interpretation as a batch). */
+  public Outcome applyOne(WriteOp op) throws InterruptedException {
+    return apply(List.of(op)).get(0);
+  }
+
+  private List<Outcome> oneByOne(List<WriteOp> ops) throws InterruptedException {
+    Outcome[] done = new Outcome[ops.size()];
+    List<Integer> pending = new ArrayList<>();
+    for (int i = 0; i < ops.size(); i++) {
+      pending.add(i);
+    }
+    Duration backoff = Duration.ofMillis(100);
+    for (int round = 0; round <= tuning.retryCount() && !pending.isEmpty(); round++) {
+      if (round > 0) {
+        // wait for the session to come back rather than hammering a dead connection
+        side.awaitConnected(side.sessionTimeout());
+        Thread.sleep(backoff.toMillis());
+        backoff =
+            backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
+                ? Duration.ofSeconds(5)
+                : backoff.multipliedBy(2);
+      }
+      List<CompletableFuture<Reply>> replies = new ArrayList<>(pending.size());
+      for (int i : pending) {
+        replies.add(sendOne(ops.get(i)));
+      }
+      List<Integer> again = new ArrayList<>();
+      for (int k = 0; k < pending.size(); k++) {
+        int i = pending.get(k);
+        Reply r = ZkSide.await(replies.get(k), side.replyTimeout());
+        if (r.isTransient()) {
+          again.add(i);
+          done[i] = Outcome.failed(ops.get(i), r.code());
+        } else {
+          done[i] = interpret(ops.get(i), r.code());
+        }
+      }
+      pending = again;
+    }
+    return Arrays.asList(done);
+  }
+
+  private static Outcome interpret(WriteOp op, Code code) {
+    if (code == Code.OK) {
+      return Outcome.ok(op);
+    }
+    if (op instanceof WriteOp.Create && code == Code.NODEEXISTS) {
+      return Outcome.okAlready(op, code, "has created");
+    }
+    if (op instanceof WriteOp.Delete && code == Code.NONODE) {
+      return Outcome.okAlready(op, code, "has deleted");
+    }
+    return Outcome.failed(op, code);
+  }
+
+  private CompletableFuture<Reply> sendOne(WriteOp op) {
+    if (op instanceof WriteOp.Create c) {
+      return side.create(c.path(), c.data());
+    }
+    if (op instanceof WriteOp.SetData s) {
+      return side.setData(s.path(), s.data(), -1);
+    }
+    WriteOp.Delete d = (WriteOp.Delete) op;
+    return side.delete(d.path(), d.version());
+  }
+
+  private static List<Op> toOps(List<WriteOp> batch) {
+    List<Op> ops = new ArrayList<>(batch.size());
+    for (WriteOp w : batch) {
+      ops.add(w.toOp());
+    }
+    return ops;
+  }
+
+  private List<List<WriteOp>> chunk(List<? extends WriteOp> ops) {
+    List<List<WriteOp>> batches = new ArrayList<>();
+    List<WriteOp> current = new ArrayList<>();
+    int bytes = 0;
+    for (WriteOp op : ops) {
+      int w = op.weight();
+      if (!current.isEmpty()
+          && (current.size() >= tuning.multiOps() || bytes + w > tuning.multiBytes())) {
+        batches.add(current);
+        current = new ArrayList<>();
+        bytes = 0;
+      }
+      current.add(op);
+      bytes += w;
+    }
+    if (!current.isEmpty()) {
+      batches.add(current);
+    }
+    return batches;
+  }
+}

@@ -1,0 +1,42 @@
+package io.zk2zk.audit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The monitor log: one line per write ({@code [OPERATION]\t[RESULT]\t[EXTRA]\t[PATH]}) and one
+ * progress line per full reconcile pass. Both formats are a contract with the users' greps.
+ */
+public final class AuditLog {
+
+  /** Name of the logger that the log setup routes to the monitor file. */
+  public static final String LOGGER = "zk2zk.monitor";
+
+  private final Logger monitor = LoggerFactory.getLogger(LOGGER);
+
+  /** One write the daemon made or failed to make. */
+  public void write(AuditOperation op, boolean success, String extra, String path) {
+    monitor.info("[{}]\t[{}]\t[{}]\t[{}]", op, success ? "success" : "fail", clean(extra), path);
+  }
+
+  /** A condition the operator should look at; nothing was written. */
+  public void alarm(String path, String reason) {
+    monitor.warn("[{}]\t[{}]\t[{}]\t[{}]", AuditOperation.Alarm, "fail", clean(reason), path);
+  }
+
+  /** The progress line of one full reconcile pass. */
+  public void progress(long sourceCount, long targetCount, long changedCount) {
+    monitor.info(
+        "SrcNodeCount: [{}]\tDstNodeCount: [{}]\tChangedNodeCount: [{}]",
+        sourceCount,
+        targetCount,
+        changedCount);
+  }
+
+  private static String clean(String s) {
+    if (s == null) {
+      return "";
+    }
+    return s.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+  }
+}

@@ -1,0 +1,41 @@
+package io.zk2zk.cli;
+
+import io.zk2zk.SyncDaemon;
+import io.zk2zk.audit.LogSetup;
+import io.zk2zk.config.SyncConfig;
+import io.zk2zk.zk.StartupException;
+import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * Runs a daemon in this JVM until SIGINT or SIGTERM, then stops it cleanly and exits 0. Handling
+ * the signals (instead of a shutdown hook) is what lets the exit code be 0.
+ */
+final class DaemonMain implements DaemonRunner {
+
+  @Override
+  public int run(SyncConfig config, PrintWriter err) throws InterruptedException {
+    LogSetup.configure(config.logs());
+    Logger log = LoggerFactory.getLogger(DaemonMain.class);
+    CountDownLatch stop = new CountDownLatch(1);
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), s -> stop.countDown());
+    }
+    try (SyncDaemon daemon = new SyncDaemon(config)) {
+      try {
+        daemon.start();
+      } catch (StartupException e) {
+        log.error("cannot start: {}", e.getMessage());
+        err.println(config.kind().commandName() + ": cannot start: " + e.getMessage());
+        err.flush();
+        return ExitCodes.CANNOT_START;
+      }
+      stop.await();
+      log.info("signal received, stopping");
+    }
+    return ExitCodes.OK;
+  }
+}

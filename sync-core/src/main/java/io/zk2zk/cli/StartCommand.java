@@ -1,0 +1,309 @@
+package io.zk2zk.cli;
+
+import io.zk2zk.config.DaemonKind;
+import io.zk2zk.config.LogSettings;
+import io.zk2zk.config.SyncConfig;
+import io.zk2zk.config.Tuning;
+import io.zk2zk.zk.ConnectString;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code start}: the flag set of cli-and-logs.md, turned into one {@link SyncConfig}. */
+@Command(
+    name = "start",
+    mixinStandardHelpOptions = true,
+    sortOptions = true,
+    usageHelpAutoWidth = true)
+public final class StartCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  private final DaemonKind kind;
+  private final DaemonRunner runner;
+
+  @Option(
+      names = "--srcAddr",
+      required = true,
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      description = "the zookeeper address of this daemon's source (repeatable), required option")
+  List<String> srcAddr;
+
+  @Option(
+      names = "--dstAddr",
+      required = true,
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      description = "the zookeeper address of this daemon's target (repeatable), required option")
+  List<String> dstAddr;
+
+  @Option(
+      names = "--srcSession",
+      defaultValue = "10",
+      paramLabel = "SECONDS",
+      description = "session timeout towards the source, seconds (default: ${DEFAULT-VALUE})")
+  int srcSession;
+
+  @Option(
+      names = "--dstSession",
+      defaultValue = "10",
+      paramLabel = "SECONDS",
+      description = "session timeout towards the target, seconds (default: ${DEFAULT-VALUE})")
+  int dstSession;
+
+  @Option(
+      names = "--path",
+      defaultValue = "/",
+      description = "the root path of the synchronized subtree (default: ${DEFAULT-VALUE})")
+  String path;
+
+  @Option(
+      names = "--tunnelLength",
+      defaultValue = "100",
+      description =
+          "accepted for compatibility; unused: detected changes go into a set that"
+              + " holds each path once and never blocks the ZooKeeper event thread (default: ${DEFAULT-VALUE})")
+  int tunnelLength;
+
+  @Option(
+      names = "--workerNum",
+      description =
+          "threads that sync changed paths (default: auto = " + Tuning.AUTO_WORKER_NUM + ")")
+  Integer workerNum;
+
+  @Option(
+      names = "--workerBufferSize",
+      description =
+          "changed paths one worker syncs together, reads pipelined and writes in multi"
+              + " batches (default: auto = "
+              + Tuning.AUTO_WORKER_BATCH
+              + ")")
+  Integer workerBufferSize;
+
+  @Option(
+      names = "--workerRetryCnt",
+      description =
+          "retries of a write that failed on a lost connection before it is logged as"
+              + " fail and left to the next reconcile (default: auto = "
+              + Tuning.AUTO_RETRY_COUNT
+              + ")")
+  Integer workerRetryCnt;
+
+  @Option(
+      names = "--watcherCompareConcurrency",
+      description =
+          "in-flight reads per side for watch-driven compares (default: auto = "
+              + Tuning.AUTO_WATCH_READS
+              + ")")
+  Integer watcherCompareConcurrency;
+
+  @Option(
+      names = "--watcherReWatchConcurrency",
+      description =
+          "accepted for compatibility; unused: watches are re-armed by the reconcile"
+              + " walk that follows every reconnect, at --syncSearchConcurrency (default: auto)")
+  Integer watcherReWatchConcurrency;
+
+  @Option(
+      names = "--zkEventBuffer",
+      description =
+          "accepted for compatibility; unused: events are not buffered, they only mark"
+              + " paths (default: auto)")
+  Integer zkEventBuffer;
+
+  @Option(
+      names = "--zkEventWorkerLimit",
+      description =
+          "accepted for compatibility; unused: marking a path needs no event worker"
+              + " (default: auto)")
+  Integer zkEventWorkerLimit;
+
+  @Option(
+      names = "--syncCompareConcurrency",
+      description =
+          "paths compared together in one step of a full reconcile (default: auto = "
+              + Tuning.AUTO_RECONCILE_BATCH
+              + ")")
+  Integer syncCompareConcurrency;
+
+  @Option(
+      names = "--syncSearchConcurrency",
+      description =
+          "in-flight reads per side when walking a tree (default: auto = "
+              + Tuning.AUTO_WALK_READS
+              + ")")
+  Integer syncSearchConcurrency;
+
+  @Option(
+      names = "--syncDailyInterval",
+      defaultValue = "120",
+      paramLabel = "SECONDS",
+      description = "seconds between two full reconcile passes (default: ${DEFAULT-VALUE})")
+  int syncDailyInterval;
+
+  @Option(
+      names = "--logLevel",
+      defaultValue = "info",
+      description = "log level, options are debug/info/warn/error (default: ${DEFAULT-VALUE})")
+  String logLevel;
+
+  @Option(
+      names = "--logPath",
+      description = "the path of the runtime log file (default: ${DEFAULT-VALUE})")
+  String logPath;
+
+  @Option(
+      names = "--monitorLogPath",
+      description = "the path of the monitor (audit) log file (default: ${DEFAULT-VALUE})")
+  String monitorLogPath;
+
+  @Option(
+      names = "--logMaxFileSize",
+      defaultValue = "30",
+      paramLabel = "MB",
+      description = "megabytes before a log file rotates (default: ${DEFAULT-VALUE})")
+  int logMaxFileSize;
+
+  @Option(
+      names = "--logMaxBackup",
+      defaultValue = "30",
+      description = "rotated log files kept (default: ${DEFAULT-VALUE})")
+  int logMaxBackup;
+
+  @Option(
+      names = "--LogCompress",
+      arity = "0..1",
+      defaultValue = "false",
+      fallbackValue = "true",
+      description = "gzip rotated log files (default: ${DEFAULT-VALUE})")
+  boolean logCompress;
+
+  @Option(
+      names = "--logEnableStdout",
+      arity = "0..1",
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "also print the runtime log to standard output (default: ${DEFAULT-VALUE})")
+  boolean logEnableStdout;
+
+  @Option(
+      names = "--maxDeletePercent",
+      defaultValue = "50",
+      description =
+          "mass-delete guard: a reconcile pass that would delete more than this percentage"
+              + " of the nodes it manages on its target deletes nothing and raises an alarm;"
+              + " 100 disables the guard (default: ${DEFAULT-VALUE})")
+  int maxDeletePercent;
+
+  @Option(
+      names = "--maxDeleteMin",
+      defaultValue = "100",
+      description =
+          "the mass-delete guard applies only from this many deletions in one pass"
+              + " (default: ${DEFAULT-VALUE})")
+  int maxDeleteMin;
+
+  @Option(
+      names = "--startTimeout",
+      defaultValue = "30",
+      paramLabel = "SECONDS",
+      description =
+          "how long to wait for each ensemble at start before exiting with code 1"
+              + " (default: ${DEFAULT-VALUE})")
+  int startTimeout;
+
+  StartCommand(DaemonKind kind, DaemonRunner runner) {
+    this.kind = kind;
+    this.runner = runner;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    return runner.run(toConfig(), spec.commandLine().getErr());
+  }
+
+  /** Validates the flags and builds the configuration; usage errors become exit code 2. */
+  SyncConfig toConfig() {
+    check(path.startsWith("/"), "--path must start with '/': " + path);
+    check("/".equals(path) || !path.endsWith("/"), "--path must not end with '/': " + path);
+    check(!path.contains("//"), "--path must not contain '//': " + path);
+    positive("--srcSession", srcSession);
+    positive("--dstSession", dstSession);
+    positive("--syncDailyInterval", syncDailyInterval);
+    positive("--logMaxFileSize", logMaxFileSize);
+    positive("--logMaxBackup", logMaxBackup);
+    positive("--tunnelLength", tunnelLength);
+    positive("--startTimeout", startTimeout);
+    check(maxDeletePercent >= 0 && maxDeletePercent <= 100, "--maxDeletePercent must be 0..100");
+    check(
+        List.of("debug", "info", "warn", "error")
+            .contains(logLevel.toLowerCase(java.util.Locale.ROOT)),
+        "--logLevel must be one of debug, info, warn, error: " + logLevel);
+    ConnectString src = connect("--srcAddr", srcAddr);
+    ConnectString dst = connect("--dstAddr", dstAddr);
+    Tuning d = Tuning.defaults();
+    Tuning tuning =
+        new Tuning(
+            auto("--workerNum", workerNum, d.workerNum()),
+            auto("--workerBufferSize", workerBufferSize, d.workerBatch()),
+            auto("--workerRetryCnt", workerRetryCnt, d.retryCount()),
+            auto("--watcherCompareConcurrency", watcherCompareConcurrency, d.watchReadsInFlight()),
+            auto("--syncCompareConcurrency", syncCompareConcurrency, d.reconcileBatch()),
+            auto("--syncSearchConcurrency", syncSearchConcurrency, d.walkReadsInFlight()),
+            d.multiOps(),
+            d.multiBytes(),
+            d.multiInFlight());
+    LogSettings logs =
+        new LogSettings(
+            logLevel.toLowerCase(java.util.Locale.ROOT),
+            logPath != null ? logPath : kind.defaultLogPath(),
+            monitorLogPath != null ? monitorLogPath : kind.defaultMonitorLogPath(),
+            logMaxFileSize,
+            logMaxBackup,
+            logCompress,
+            logEnableStdout);
+    return new SyncConfig(
+        kind,
+        src.toString(),
+        dst.toString(),
+        Duration.ofSeconds(srcSession),
+        Duration.ofSeconds(dstSession),
+        path,
+        Duration.ofSeconds(syncDailyInterval),
+        Duration.ofSeconds(startTimeout),
+        maxDeletePercent,
+        maxDeleteMin,
+        tuning,
+        logs);
+  }
+
+  private ConnectString connect(String flag, List<String> values) {
+    try {
+      return ConnectString.parse(values);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), flag + ": " + e.getMessage());
+    }
+  }
+
+  private int auto(String flag, Integer value, int fallback) {
+    if (value == null) {
+      return fallback;
+    }
+    positive(flag, value);
+    return value;
+  }
+
+  private void positive(String flag, int value) {
+    check(value > 0, flag + " must be a positive number: " + value);
+  }
+
+  private void check(boolean ok, String message) {
+    if (!ok) {
+      throw new ParameterException(spec.commandLine(), message);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.zk2zk.cli;
+
+import io.zk2zk.config.DaemonKind;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/**
+ * Builds the command line of one executable, with injectable output so that tests can assert the
+ * text and the exit code. Usage errors print one line naming the problem, then the usage, and exit
+ * with {@link ExitCodes#USAGE}.
+ */
+public final class Zk2zkCommandLine {
+
+  private Zk2zkCommandLine() {}
+
+  /** The top command ({@code all_sync} or {@code t_sync}); it only holds {@code start}. */
+  @Command(
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      subcommandsRepeatable = false,
+      usageHelpAutoWidth = true)
+  static final class TopCommand implements Runnable {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      throw new CommandLine.ParameterException(spec.commandLine(), "missing command: start");
+    }
+  }
+
+  /** The version stamped into the jar by the build. */
+  static final class BuildVersion implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Zk2zkCommandLine.class.getPackage().getImplementationVersion();
+      return new String[] {"zk2zk " + (v != null ? v : "(development build)")};
+    }
+  }
+
+  public static CommandLine create(
+      DaemonKind kind, DaemonRunner runner, PrintWriter out, PrintWriter err) {
+    CommandLine top = new CommandLine(new TopCommand());
+    top.setCommandName(kind.commandName());
+    top.getCommandSpec().usageMessage().description(kind.description());
+    CommandLine start = new CommandLine(new StartCommand(kind, runner));
+    start.getCommandSpec().usageMessage().description(kind.description());
+    start.setDefaultValueProvider(
+        opt -> {
+          if (opt instanceof CommandLine.Model.OptionSpec o) {
+            if ("--logPath".equals(o.longestName())) {
+              return kind.defaultLogPath();
+            }
+            if ("--monitorLogPath".equals(o.longestName())) {
+              return kind.defaultMonitorLogPath();
+            }
+          }
+          return null;
+        });
+    top.addSubcommand("start", start);
+    top.setOut(out);
+    top.setErr(err);
+    top.setCaseInsensitiveEnumValuesAllowed(true);
+    top.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine cmd = ex.getCommandLine();
+          PrintWriter e = cmd.getErr();
+          e.println(kind.commandName() + ": " + ex.getMessage());
+          cmd.usage(e);
+          e.flush();
+          return ExitCodes.USAGE;
+        });
+    top.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          PrintWriter e = cmd.getErr();
+          e.println(kind.commandName() + ": " + ex);
+          e.flush();
+          return ExitCodes.CANNOT_START;
+        });
+    return top;
+  }
+
+  /** Parses and runs; returns the exit code. */
+  public static int run(DaemonKind kind, String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    return create(kind, new DaemonMain(), out, err).execute(args);
+  }
+}

@@ -1,0 +1,32 @@
+package io.zk2zk.decide;
+
+/** What a rule asks the apply stage to do for one path. Pure data: no I/O happens here. */
+public sealed interface Action {
+
+  String path();
+
+  /** Nothing to do. */
+  record None(String path) implements Action {}
+
+  /**
+   * Create the path on this daemon's target as a persistent node with {@code data}. With {@code
+   * withRecord} (t_sync), the record is written on T first, and missing ancestors on the target are
+   * copied from the source.
+   */
+  record Create(String path, byte[] data, boolean withRecord) implements Action {}
+
+  /** Set the target's data to {@code data}. */
+  record SetData(String path, byte[] data) implements Action {}
+
+  /**
+   * Delete the path on the target if it still has {@code version}; with {@code withRecord} (t_sync,
+   * rule 31) the record is deleted after the node.
+   */
+  record Delete(String path, int version, boolean withRecord) implements Action {}
+
+  /** Delete a record that names nothing t_sync owns any more. */
+  record DropRecord(String path) implements Action {}
+
+  /** Write an {@code Alarm} line and change nothing. */
+  record Alarm(String path, String reason) implements Action {}
+}

@@ -1,0 +1,54 @@
+package io.zk2zk.decide;
+
+/** Rules 1–16: all_sync copies S to T. Ephemerals on T belong to t_sync and are never touched. */
+public final class AllSyncRules implements SyncRules {
+
+  @Override
+  public Decision decide(PathView v) {
+    NodeState s = v.source();
+    NodeState t = v.target();
+    String p = v.path();
+    return switch (s.kind()) {
+      case PERSISTENT ->
+          switch (t.kind()) {
+            case ABSENT ->
+                v.recorded()
+                    // a t_sync copy whose ephemeral just vanished on T: t_sync is removing it
+                    ? new Decision("1-2", new Action.None(p))
+                    : new Decision("1-2", new Action.Create(p, s.data(), false));
+            case PERSISTENT -> new Decision("3", updateIfDifferent(p, s, t));
+            case EPHEMERAL -> new Decision("4", new Action.None(p));
+          };
+      case EPHEMERAL ->
+          switch (t.kind()) {
+            case ABSENT -> new Decision("5-6", new Action.Create(p, s.data(), false));
+            case PERSISTENT -> new Decision("7", updateIfDifferent(p, s, t));
+            case EPHEMERAL ->
+                new Decision(
+                    "8",
+                    new Action.Alarm(p, "ephemeral on both sides: conflicting live registrations"));
+          };
+      case ABSENT ->
+          switch (t.kind()) {
+            case ABSENT -> new Decision("9-10-13-14", new Action.None(p));
+            case PERSISTENT -> new Decision("11-15", new Action.Delete(p, t.version(), false));
+            case EPHEMERAL -> new Decision("12-16", new Action.None(p));
+          };
+    };
+  }
+
+  @Override
+  public boolean countsAsSource(PathView v) {
+    // every node on S except t_sync's copies (those hold a record)
+    return v.source().exists() && !(v.recorded() && v.source().isPersistent());
+  }
+
+  @Override
+  public boolean countsAsTarget(PathView v) {
+    return v.target().isPersistent();
+  }
+
+  static Action updateIfDifferent(String path, NodeState from, NodeState to) {
+    return from.sameDataAs(to) ? new Action.None(path) : new Action.SetData(path, from.data());
+  }
+}

@@ -1,0 +1,62 @@
+package io.zk2zk.decide;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One side's view of one path at the moment it was read.
+ *
+ * @param kind absent, persistent or ephemeral
+ * @param data the node's data exactly as read; {@code null} and empty are different values
+ * @param version the data version, used to make deletes conditional on what was read
+ * @param children child names when they were read, otherwise {@code null}
+ */
+public record NodeState(NodeKind kind, byte[] data, int version, List<String> children) {
+
+  /** The state of a path that does not exist. */
+  public static final NodeState ABSENT = new NodeState(NodeKind.ABSENT, null, -1, List.of());
+
+  public static NodeState persistent(byte[] data) {
+    return new NodeState(NodeKind.PERSISTENT, data, 0, null);
+  }
+
+  public static NodeState ephemeral(byte[] data) {
+    return new NodeState(NodeKind.EPHEMERAL, data, 0, null);
+  }
+
+  public boolean exists() {
+    return kind != NodeKind.ABSENT;
+  }
+
+  public boolean isPersistent() {
+    return kind == NodeKind.PERSISTENT;
+  }
+
+  public boolean isEphemeral() {
+    return kind == NodeKind.EPHEMERAL;
+  }
+
+  /** Byte-exact equality of data, where {@code null} differs from empty. */
+  public boolean sameDataAs(NodeState other) {
+    return Arrays.equals(data, other.data);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NodeState s
+        && kind == s.kind
+        && version == s.version
+        && Arrays.equals(data, s.data)
+        && java.util.Objects.equals(children, s.children);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(kind, version, Arrays.hashCode(data), children);
+  }
+
+  @Override
+  public String toString() {
+    return kind + (data == null ? "(null)" : "(" + data.length + "B)") + "v" + version;
+  }
+}

@@ -1,0 +1,83 @@
+package io.zk2zk.decide;
+
+import java.util.List;
+
+/**
+ * Which paths a daemon syncs: {@code --path} and its descendants, minus the excluded subtrees
+ * {@code /zookeeper}, {@code /zk2zk_migration} and {@code /zk2zk_ha} (exactly those nodes and their
+ * descendants: {@code /zookeeperX} is ordinary data). The root {@code /} itself is never written.
+ */
+public final class SyncScope {
+
+  /** Parent of the t_sync records, on T. */
+  public static final String MIGRATION_ROOT = "/zk2zk_migration";
+
+  /** Reserved for the daemons' own coordination. */
+  public static final String HA_ROOT = "/zk2zk_ha";
+
+  private static final List<String> EXCLUDED = List.of("/zookeeper", MIGRATION_ROOT, HA_ROOT);
+
+  private final String root;
+
+  public SyncScope(String root) {
+    this.root = root;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  /** True when the path is the root or below it, and not excluded. */
+  public boolean contains(String path) {
+    return isUnderRoot(path) && !isExcluded(path) && !"/".equals(path);
+  }
+
+  /** True when the path should be walked (the root {@code /} is walked but never synced). */
+  public boolean walks(String path) {
+    return isUnderRoot(path) && !isExcluded(path);
+  }
+
+  private boolean isUnderRoot(String path) {
+    return "/".equals(root) || path.equals(root) || path.startsWith(root + "/");
+  }
+
+  /** True for the excluded subtrees, whatever the root. */
+  public static boolean isExcluded(String path) {
+    for (String e : EXCLUDED) {
+      if (path.equals(e) || path.startsWith(e + "/")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The path of the record that names {@code path}. */
+  public static String recordPath(String path) {
+    return MIGRATION_ROOT + "/" + RecordName.escape(path);
+  }
+
+  /** Joins a parent path and a child name. */
+  public static String child(String parent, String name) {
+    return "/".equals(parent) ? "/" + name : parent + "/" + name;
+  }
+
+  /** The parent of a path; {@code /} for top-level nodes. */
+  public static String parent(String path) {
+    int i = path.lastIndexOf('/');
+    return i <= 0 ? "/" : path.substring(0, i);
+  }
+
+  /** Depth of a path: 0 for {@code /}, 1 for {@code /a}. */
+  public static int depth(String path) {
+    if ("/".equals(path)) {
+      return 0;
+    }
+    int d = 0;
+    for (int i = 0; i < path.length(); i++) {
+      if (path.charAt(i) == '/') {
+        d++;
+      }
+    }
+    return d;
+  }
+}

@@ -1,0 +1,136 @@
+package io.zk2zk.reconcile;
+
+import io.zk2zk.zk.SideUnavailableException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs full reconcile passes: one at start, one every interval after the previous one ended, and
+ * one as soon as possible after anything that may have hidden changes (a reconnect, a new session,
+ * a re-established watch). Requests that arrive during a pass cause exactly one more pass.
+ */
+public final class ReconcileLoop implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
+
+  private final FullReconcile reconcile;
+  private final Duration interval;
+  private final Consumer<PassResult> onPass;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private final AtomicBoolean running = new AtomicBoolean();
+  private boolean requested = true;
+  private String reason = "start";
+  private Thread thread;
+
+  public ReconcileLoop(FullReconcile reconcile, Duration interval, Consumer<PassResult> onPass) {
+    this.reconcile = reconcile;
+    this.interval = interval;
+    this.onPass = onPass;
+  }
+
+  public void start() {
+    if (running.compareAndSet(false, true)) {
+      thread = new Thread(this::loop, "zk2zk-reconcile");
+      thread.setDaemon(true);
+      thread.start();
+    }
+  }
+
+  /** Asks for a pass as soon as possible. Safe to call from any thread; never blocks long. */
+  public void request(String why) {
+    lock.lock();
+    try {
+      if (!requested) {
+        reason = why;
+      }
+      requested = true;
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void loop() {
+    Duration backoff = Duration.ofSeconds(1);
+    while (running.get()) {
+      String why;
+      try {
+        why = awaitTurn();
+      } catch (InterruptedException e) {
+        return;
+      }
+      log.info("reconcile pass starting ({})", why);
+      try {
+        PassResult r = reconcile.run();
+        onPass.accept(r);
+        backoff = Duration.ofSeconds(1);
+      } catch (SideUnavailableException e) {
+        log.warn(
+            "reconcile pass cut short, nothing deleted: {}; retrying in {} s",
+            e.getMessage(),
+            backoff.toSeconds());
+        if (!sleepOrStop(backoff)) {
+          return;
+        }
+        backoff =
+            backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
+                ? Duration.ofSeconds(30)
+                : backoff.multipliedBy(2);
+        request("retry after an incomplete pass");
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.error("reconcile pass failed; nothing deleted; retrying next pass", e);
+      }
+    }
+  }
+
+  private String awaitTurn() throws InterruptedException {
+    lock.lock();
+    try {
+      long nanos = interval.toNanos();
+      while (!requested && nanos > 0) {
+        nanos = wake.awaitNanos(nanos);
+      }
+      String why = requested ? reason : "every " + interval.toSeconds() + " s";
+      requested = false;
+      reason = null;
+      return why;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean sleepOrStop(Duration d) {
+    lock.lock();
+    try {
+      long nanos = d.toNanos();
+      while (running.get() && nanos > 0) {
+        nanos = wake.awaitNanos(nanos);
+      }
+      return running.get();
+    } catch (InterruptedException e) {
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (running.compareAndSet(true, false) && thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(3000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.zk2zk.reconcile;
+
+import io.zk2zk.source.DirtyPaths;
+import io.zk2zk.zk.SideUnavailableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The worker threads: each takes a batch of dirty paths and syncs it. Owns its threads. */
+public final class SyncWorkers implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SyncWorkers.class);
+
+  private final SyncContext ctx;
+  private final PathSync pathSync;
+  private final List<Thread> threads = new ArrayList<>();
+  private final AtomicBoolean running = new AtomicBoolean();
+
+  public SyncWorkers(SyncContext ctx) {
+    this.ctx = ctx;
+    this.pathSync = new PathSync(ctx);
+  }
+
+  public void start() {
+    if (!running.compareAndSet(false, true)) {
+      return;
+    }
+    for (int i = 0; i < ctx.config().tuning().workerNum(); i++) {
+      Thread t = new Thread(this::loop, "zk2zk-worker-" + i);
+      t.setDaemon(true);
+      threads.add(t);
+      t.start();
+    }
+  }
+
+  private void loop() {
+    DirtyPaths dirty = ctx.dirty();
+    int batchSize = ctx.config().tuning().workerBatch();
+    while (running.get()) {
+      List<DirtyPaths.Entry> batch;
+      try {
+        batch = dirty.take(batchSize, Duration.ofMillis(500));
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (batch.isEmpty()) {
+        continue;
+      }
+      List<String> paths = new ArrayList<>(batch.size());
+      for (DirtyPaths.Entry e : batch) {
+        paths.add(e.path());
+      }
+      boolean retry = false;
+      try {
+        pathSync.syncDirty(batch);
+      } catch (SideUnavailableException e) {
+        log.debug("batch of {} paths postponed: {}", batch.size(), e.getMessage());
+        retry = true;
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.error("unexpected error syncing {} paths; they will be retried", batch.size(), e);
+        retry = true;
+      } finally {
+        dirty.release(paths);
+      }
+      if (retry) {
+        for (DirtyPaths.Entry e : batch) {
+          dirty.mark(e.path(), e.childrenChanged());
+        }
+        try {
+          awaitSides();
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void awaitSides() throws InterruptedException {
+    Duration wait = Duration.ofSeconds(1);
+    ctx.source().awaitConnected(wait);
+    ctx.target().awaitConnected(wait);
+    ctx.recordSide().awaitConnected(wait);
+    // a short pause so that a side that answers errors while connected is not hammered
+    Thread.sleep(200);
+  }
+
+  /** Stops taking work; in-flight batches finish or are abandoned after a short wait. */
+  @Override
+  public void close() {
+    if (!running.compareAndSet(true, false)) {
+      return;
+    }
+    for (Thread t : threads) {
+      t.interrupt();
+    }
+    for (Thread t : threads) {
+      try {
+        t.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

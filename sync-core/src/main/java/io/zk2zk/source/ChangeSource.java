@@ -1,0 +1,14 @@
+package io.zk2zk.source;
+
+/** Detects changes on the source and marks the paths dirty; owns its watches. */
+public interface ChangeSource extends AutoCloseable {
+
+  /** Starts watching. */
+  void start();
+
+  /** A watcher to set on every source read (per-node watch mode), or {@code null}. */
+  org.apache.zookeeper.Watcher readWatcher();
+
+  @Override
+  void close();
+}

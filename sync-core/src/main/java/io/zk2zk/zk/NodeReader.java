@@ -1,0 +1,83 @@
+package io.zk2zk.zk;
+
+import io.zk2zk.decide.NodeKind;
+import io.zk2zk.decide.NodeState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.Watcher;
+
+/** Reads many paths of one side at once, pipelined; NONODE is an answer (ABSENT), not an error. */
+public final class NodeReader {
+
+  /**
+   * One path's read.
+   *
+   * @param error non-null when this node could not be read (for example NOAUTH)
+   */
+  public record Result(String path, NodeState state, Code error) {}
+
+  private NodeReader() {}
+
+  /**
+   * Reads data and stat (and children when asked) of each path; a watcher, when given, is set on
+   * every read (per-node watch mode).
+   *
+   * @throws SideUnavailableException when the connection or session failed during the batch
+   */
+  public static List<Result> read(
+      ZkSide side, List<String> paths, boolean withChildren, Watcher watcher)
+      throws SideUnavailableException, InterruptedException {
+    List<CompletableFuture<Reply>> data = new ArrayList<>(paths.size());
+    List<CompletableFuture<Reply>> kids = withChildren ? new ArrayList<>(paths.size()) : null;
+    for (String p : paths) {
+      data.add(side.getData(p, watcher));
+      if (withChildren) {
+        kids.add(side.getChildren(p, watcher));
+      }
+    }
+    List<Result> out = new ArrayList<>(paths.size());
+    for (int i = 0; i < paths.size(); i++) {
+      String p = paths.get(i);
+      Reply d = ZkSide.await(data.get(i), side.replyTimeout());
+      Reply c = withChildren ? ZkSide.await(kids.get(i), side.replyTimeout()) : null;
+      if (d.isTransient() || (c != null && c.isTransient())) {
+        throw new SideUnavailableException(
+            side.role() + " unavailable while reading " + p + ": " + d.code());
+      }
+      if (d.code() == Code.NONODE) {
+        out.add(new Result(p, NodeState.ABSENT, null));
+      } else if (!d.ok()) {
+        out.add(new Result(p, null, d.code()));
+      } else {
+        List<String> children = null;
+        if (c != null) {
+          children = c.ok() ? c.children() : List.of();
+        }
+        NodeKind kind = NodeKind.ofEphemeralOwner(d.stat().getEphemeralOwner());
+        out.add(
+            new Result(p, new NodeState(kind, d.data(), d.stat().getVersion(), children), null));
+      }
+    }
+    return out;
+  }
+
+  /** Reads whether each path exists; NONODE is {@code false}. */
+  public static boolean[] exist(ZkSide side, List<String> paths)
+      throws SideUnavailableException, InterruptedException {
+    List<CompletableFuture<Reply>> replies = new ArrayList<>(paths.size());
+    for (String p : paths) {
+      replies.add(side.exists(p));
+    }
+    boolean[] out = new boolean[paths.size()];
+    for (int i = 0; i < out.length; i++) {
+      Reply r = ZkSide.await(replies.get(i), side.replyTimeout());
+      if (r.isTransient()) {
+        throw new SideUnavailableException(side.role() + " unavailable: " + r.code());
+      }
+      out[i] = r.ok();
+    }
+    return out;
+  }
+}

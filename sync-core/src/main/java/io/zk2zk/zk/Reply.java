@@ -1,0 +1,39 @@
+package io.zk2zk.zk;
+
+import java.util.List;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.data.Stat;
+
+/** The answer to one asynchronous ZooKeeper request; errors are values here, not exceptions. */
+public record Reply(
+    Code code, byte[] data, Stat stat, List<String> children, List<OpResult> results) {
+
+  static Reply of(int rc) {
+    return new Reply(Code.get(rc), null, null, null, null);
+  }
+
+  public boolean ok() {
+    return code == Code.OK;
+  }
+
+  /** True for errors that say nothing about the node: the connection or session failed. */
+  public boolean isTransient() {
+    return isTransient(code);
+  }
+
+  public static boolean isTransient(Code code) {
+    return switch (code) {
+      case CONNECTIONLOSS,
+          SESSIONEXPIRED,
+          OPERATIONTIMEOUT,
+          SESSIONMOVED,
+          REQUESTTIMEOUT,
+          THROTTLEDOP,
+          SYSTEMERROR,
+          RUNTIMEINCONSISTENCY ->
+          true;
+      default -> false;
+    };
+  }
+}

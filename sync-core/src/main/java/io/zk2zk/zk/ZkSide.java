@@ -1,0 +1,300 @@
+package io.zk2zk.zk;
+
+import java.io.Closeable;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.BoundedExponentialBackoffRetry;
+import org.apache.curator.utils.ZookeeperCompatibility;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ensemble as this daemon sees it: the only owner of its session. Requests are asynchronous and
+ * pipelined, at most a bounded number in flight, and only the plain request types every server from
+ * 3.4 on accepts (4-argument create, never create2).
+ */
+public final class ZkSide implements Closeable {
+
+  private static final Logger log = LoggerFactory.getLogger(ZkSide.class);
+
+  /** Responses such as a getChildren of 100k names exceed ZooKeeper's 1 MB client default. */
+  private static final int CLIENT_JUTE_MAXBUFFER = 256 * 1024 * 1024;
+
+  private final String role;
+  private final ConnectString connect;
+  private final Duration session;
+  private final Semaphore inFlight;
+  private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+  private final List<Consumer<ConnectionState>> listeners = new CopyOnWriteArrayList<>();
+  private volatile CuratorFramework curator;
+  private volatile ServerProbe.Capabilities capabilities;
+  private volatile boolean connected;
+
+  private enum State {
+    LATENT,
+    STARTED,
+    CLOSED
+  }
+
+  /**
+   * @param role "source" or "target", used in logs
+   * @param maxInFlight most requests outstanding on this session at once
+   */
+  public ZkSide(String role, ConnectString connect, Duration session, int maxInFlight) {
+    this.role = role;
+    this.connect = connect;
+    this.session = session;
+    this.inFlight = new Semaphore(maxInFlight);
+  }
+
+  /** Probes the ensemble, opens the session, and waits until it is connected. */
+  public void start(Duration wait) throws StartupException, InterruptedException {
+    if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+      throw new IllegalStateException("already started");
+    }
+    capabilities = ServerProbe.probe(connect, session, wait);
+    log.info(
+        "{} {}: ZooKeeper {}, persistent recursive watches {}",
+        role,
+        connect,
+        capabilities.version(),
+        capabilities.persistentWatches() ? "supported" : "not supported (server older than 3.6)");
+    ZKClientConfig clientConfig = new ZKClientConfig();
+    clientConfig.setProperty(ZKClientConfig.JUTE_MAXBUFFER, String.valueOf(CLIENT_JUTE_MAXBUFFER));
+    curator =
+        CuratorFrameworkFactory.builder()
+            .connectString(connect.toString())
+            .sessionTimeoutMs((int) session.toMillis())
+            .connectionTimeoutMs((int) Math.max(session.toMillis(), 5000))
+            .retryPolicy(new BoundedExponentialBackoffRetry(100, 5000, 1000))
+            .ensembleTracker(false)
+            .zkClientConfig(clientConfig)
+            .zookeeperCompatibility(
+                ZookeeperCompatibility.builder()
+                    .hasPersistentWatchers(capabilities.persistentWatches())
+                    .build())
+            .threadFactory(r -> new Thread(r, "zk2zk-curator-" + role))
+            .build();
+    curator.getConnectionStateListenable().addListener((c, s) -> onStateChange(s));
+    curator.start();
+    if (!curator.blockUntilConnected((int) wait.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new StartupException(
+          "cannot open a session on "
+              + role
+              + " "
+              + connect
+              + " within "
+              + wait.toSeconds()
+              + " s");
+    }
+    connected = true;
+  }
+
+  private void onStateChange(ConnectionState s) {
+    switch (s) {
+      case SUSPENDED -> log.warn("{} {} disconnected; reconnecting", role, connect);
+      case LOST -> log.warn("{} {}: session lost (expired); opening a new one", role, connect);
+      case RECONNECTED -> log.info("{} {} reconnected", role, connect);
+      default -> {}
+    }
+    connected = s.isConnected();
+    for (Consumer<ConnectionState> l : listeners) {
+      l.accept(s);
+    }
+  }
+
+  /** Called on every connection state change (on Curator's event thread: do not block). */
+  public void addConnectionListener(Consumer<ConnectionState> listener) {
+    listeners.add(listener);
+  }
+
+  public String role() {
+    return role;
+  }
+
+  public ConnectString connectString() {
+    return connect;
+  }
+
+  public boolean supportsPersistentWatches() {
+    return capabilities.persistentWatches();
+  }
+
+  public boolean isConnected() {
+    return connected;
+  }
+
+  public CuratorFramework curator() {
+    return curator;
+  }
+
+  public Duration sessionTimeout() {
+    return session;
+  }
+
+  /** Waits until the session is connected again, up to {@code max}. */
+  public boolean awaitConnected(Duration max) throws InterruptedException {
+    if (state.get() != State.STARTED) {
+      return false;
+    }
+    return connected || curator.blockUntilConnected((int) max.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  // ---- asynchronous requests ----------------------------------------------------------------
+
+  public CompletableFuture<Reply> getData(String path, Watcher watcher) {
+    return issue(
+        (zk, f) ->
+            zk.getData(
+                path,
+                watcher,
+                (rc, p, ctx, data, stat) ->
+                    f.complete(new Reply(Code.get(rc), data, stat, null, null)),
+                null));
+  }
+
+  public CompletableFuture<Reply> getChildren(String path, Watcher watcher) {
+    return issue(
+        (zk, f) ->
+            zk.getChildren(
+                path,
+                watcher,
+                (rc, p, ctx, children, stat) ->
+                    f.complete(new Reply(Code.get(rc), null, stat, children, null)),
+                null));
+  }
+
+  public CompletableFuture<Reply> exists(String path) {
+    return issue(
+        (zk, f) ->
+            zk.exists(
+                path,
+                false,
+                (rc, p, ctx, stat) -> f.complete(new Reply(Code.get(rc), null, stat, null, null)),
+                null));
+  }
+
+  public CompletableFuture<Reply> create(String path, byte[] data) {
+    return issue(
+        (zk, f) ->
+            zk.create(
+                path,
+                data,
+                ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                CreateMode.PERSISTENT,
+                (rc, p, ctx, name) -> f.complete(Reply.of(rc)),
+                null));
+  }
+
+  public CompletableFuture<Reply> setData(String path, byte[] data, int version) {
+    return issue(
+        (zk, f) ->
+            zk.setData(
+                path,
+                data,
+                version,
+                (rc, p, ctx, stat) -> f.complete(new Reply(Code.get(rc), null, stat, null, null)),
+                null));
+  }
+
+  public CompletableFuture<Reply> delete(String path, int version) {
+    return issue(
+        (zk, f) -> zk.delete(path, version, (rc, p, ctx) -> f.complete(Reply.of(rc)), null));
+  }
+
+  public CompletableFuture<Reply> multi(List<Op> ops) {
+    return issue(
+        (zk, f) ->
+            zk.multi(
+                ops,
+                (rc, p, ctx, results) ->
+                    f.complete(new Reply(Code.get(rc), null, null, null, results)),
+                null));
+  }
+
+  /** Creates an ephemeral node (plain create: accepted by every server version). */
+  public CompletableFuture<Reply> createEphemeral(String path, byte[] data) {
+    return issue(
+        (zk, f) ->
+            zk.create(
+                path,
+                data,
+                ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                CreateMode.EPHEMERAL,
+                (rc, p, ctx, name) -> f.complete(Reply.of(rc)),
+                null));
+  }
+
+  /** Creates a persistent node unless it exists; used for the daemons' own bookkeeping nodes. */
+  public Code ensureExists(String path, Duration timeout) throws InterruptedException {
+    Reply r = await(create(path, new byte[0]), timeout);
+    return r.code() == Code.NODEEXISTS ? Code.OK : r.code();
+  }
+
+  /** Waits for a reply; a reply that does not come in time counts as a lost connection. */
+  public static Reply await(CompletableFuture<Reply> f, Duration timeout)
+      throws InterruptedException {
+    try {
+      return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      return new Reply(Code.OPERATIONTIMEOUT, null, null, null, null);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return new Reply(Code.SYSTEMERROR, null, null, null, null);
+    }
+  }
+
+  /** How long to wait for one reply before treating the connection as lost. */
+  public Duration replyTimeout() {
+    return session.multipliedBy(2).plusSeconds(5);
+  }
+
+  private interface Request {
+    void send(ZooKeeper zk, CompletableFuture<Reply> reply);
+  }
+
+  private CompletableFuture<Reply> issue(Request request) {
+    CompletableFuture<Reply> reply = new CompletableFuture<>();
+    if (state.get() != State.STARTED) {
+      reply.complete(new Reply(Code.CONNECTIONLOSS, null, null, null, null));
+      return reply;
+    }
+    try {
+      inFlight.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      reply.complete(new Reply(Code.CONNECTIONLOSS, null, null, null, null));
+      return reply;
+    }
+    reply.whenComplete((r, t) -> inFlight.release());
+    try {
+      request.send(curator.getZookeeperClient().getZooKeeper(), reply);
+    } catch (Exception e) {
+      reply.complete(new Reply(Code.CONNECTIONLOSS, null, null, null, null));
+    }
+    return reply;
+  }
+
+  /** Closes the session; idempotent. Ephemeral state of this daemon has none to lose. */
+  @Override
+  public void close() {
+    if (state.getAndSet(State.CLOSED) == State.STARTED && curator != null) {
+      curator.close();
+    }
+  }
+}
