@@ -102,9 +102,17 @@ public final class SyncDaemon implements AutoCloseable {
     DirtyPaths dirty = new DirtyPaths();
     AuditLog audit = new AuditLog();
 
-    reconcileLoop = null;
+    boolean persistent =
+        switch (config.watchMode()) {
+          case AUTO -> source.supportsPersistentWatches();
+          case PERSISTENT -> true;
+          case PER_NODE -> false;
+        };
+    if (persistent && !source.supportsPersistentWatches()) {
+      log.warn("--watchMode persistent on a source that does not support it: expect no events");
+    }
     changes =
-        source.supportsPersistentWatches()
+        persistent
             ? new PersistentWatchSource(
                 source.curator(),
                 scope,

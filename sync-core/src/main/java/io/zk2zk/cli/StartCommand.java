@@ -4,6 +4,7 @@ import io.zk2zk.config.DaemonKind;
 import io.zk2zk.config.LogSettings;
 import io.zk2zk.config.SyncConfig;
 import io.zk2zk.config.Tuning;
+import io.zk2zk.config.WatchMode;
 import io.zk2zk.zk.ConnectString;
 import java.time.Duration;
 import java.util.List;
@@ -216,6 +217,15 @@ public final class StartCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE})")
   int startTimeout;
 
+  @Option(
+      names = "--watchMode",
+      defaultValue = "auto",
+      description =
+          "how changes on the source are detected: auto (one persistent recursive watch on"
+              + " ZooKeeper 3.6+, per-node watches on older servers), persistent, or per-node"
+              + " (default: ${DEFAULT-VALUE})")
+  String watchMode;
+
   StartCommand(DaemonKind kind, DaemonRunner runner) {
     this.kind = kind;
     this.runner = runner;
@@ -277,8 +287,20 @@ public final class StartCommand implements Callable<Integer> {
         Duration.ofSeconds(startTimeout),
         maxDeletePercent,
         maxDeleteMin,
+        watchMode(),
         tuning,
         logs);
+  }
+
+  private WatchMode watchMode() {
+    return switch (watchMode.toLowerCase(java.util.Locale.ROOT)) {
+      case "auto" -> WatchMode.AUTO;
+      case "persistent" -> WatchMode.PERSISTENT;
+      case "per-node" -> WatchMode.PER_NODE;
+      default ->
+          throw new ParameterException(
+              spec.commandLine(), "--watchMode must be auto, persistent or per-node: " + watchMode);
+    };
   }
 
   private ConnectString connect(String flag, List<String> values) {

@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param massDeletePercent a reconcile pass that would delete more than this share of the nodes it
  *     manages deletes nothing (100 disables the guard)
  * @param massDeleteMinimum the guard applies only from this many deletions on
+ * @param watchMode how changes on the source are detected
  * @param tuning performance knobs
  * @param logs log destinations
  */
@@ -30,5 +31,6 @@ public record SyncConfig(
     Duration startTimeout,
     int massDeletePercent,
     int massDeleteMinimum,
+    WatchMode watchMode,
     Tuning tuning,
     LogSettings logs) {}

@@ -4,6 +4,7 @@ import io.zk2zk.config.DaemonKind;
 import io.zk2zk.config.LogSettings;
 import io.zk2zk.config.SyncConfig;
 import io.zk2zk.config.Tuning;
+import io.zk2zk.config.WatchMode;
 import java.time.Duration;
 
 /** Builds configurations for in-process daemons in tests. */
@@ -12,6 +13,11 @@ public final class DaemonFixture {
 
   public static SyncConfig config(
       DaemonKind kind, String src, String dst, String path, int intervalSeconds) {
+    return config(kind, src, dst, path, intervalSeconds, WatchMode.AUTO);
+  }
+
+  public static SyncConfig config(
+      DaemonKind kind, String src, String dst, String path, int intervalSeconds, WatchMode mode) {
     return new SyncConfig(
         kind,
         src,
@@ -23,6 +29,7 @@ public final class DaemonFixture {
         Duration.ofSeconds(15),
         50,
         100,
+        mode,
         Tuning.defaults(),
         new LogSettings(
             "info",
