@@ -14,16 +14,16 @@ build:
 
 ## demo: build, then run a demo migration between two ZooKeeper servers started on loopback
 demo: all
-	$(MVN) -q -pl demo -am package -DskipTests -DskipE2E=true -Dspotless.check.skip=true
+	$(MVN) -q -pl demo package -DskipTests -Dspotless.check.skip=true
 	java -jar demo/target/zk2zk-demo.jar --launchers .
 
 ## test: the whole test suite (unit, integration, end-to-end against real ZooKeeper processes)
 test:
 	$(MVN) verify
 
-## test-fast: unit and in-process integration tests only (no server processes, no packaging)
+## test-fast: unit and in-process integration tests only (no server processes of other versions)
 test-fast:
-	$(MVN) test -DskipE2E=true
+	$(MVN) verify -DskipE2E=true
 
 ## fmt: apply the code formatter
 fmt:
