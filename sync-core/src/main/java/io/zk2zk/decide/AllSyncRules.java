@@ -38,6 +38,11 @@ public final class AllSyncRules implements SyncRules {
   }
 
   @Override
+  public boolean needsTarget(NodeState source) {
+    return true;
+  }
+
+  @Override
   public boolean countsAsSource(PathView v) {
     // every node on S except t_sync's copies (those hold a record)
     return v.source().exists() && !(v.recorded() && v.source().isPersistent());

@@ -6,6 +6,12 @@ public interface SyncRules {
   /** Decides what to do for one path from its state on both sides. */
   Decision decide(PathView view);
 
+  /**
+   * False when the source state alone decides (t_sync: a persistent node on T is all_sync's), so
+   * that the target need not be read.
+   */
+  boolean needsTarget(NodeState source);
+
   /** True when this daemon counts the source node of {@code view} in SrcNodeCount. */
   boolean countsAsSource(PathView view);
 

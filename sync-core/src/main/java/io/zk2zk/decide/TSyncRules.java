@@ -42,6 +42,11 @@ public final class TSyncRules implements SyncRules {
   }
 
   @Override
+  public boolean needsTarget(NodeState source) {
+    return !source.isPersistent();
+  }
+
+  @Override
   public boolean countsAsSource(PathView v) {
     return v.source().isEphemeral();
   }

@@ -115,7 +115,8 @@ public final class FullReconcile {
       // t_sync: only T's ephemerals (and recorded paths) concern S
       List<String> wanted = new ArrayList<>();
       for (NodeReader.Result s : src) {
-        if (s.state() != null && (s.state().isEphemeral() || records.contains(s.path()))) {
+        if (s.state() != null
+            && (ctx.rules().needsTarget(s.state()) || records.contains(s.path()))) {
           wanted.add(s.path());
         }
       }

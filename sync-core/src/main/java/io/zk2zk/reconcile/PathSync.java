@@ -56,7 +56,7 @@ public final class PathSync {
     boolean perNode = ctx.perNodeWatches();
     List<NodeReader.Result> src =
         NodeReader.read(ctx.source(), paths, perNode, ctx.sourceWatcher());
-    List<NodeReader.Result> tgt = NodeReader.read(ctx.target(), paths, false, null);
+    List<NodeReader.Result> tgt = readTargetWhereNeeded(src);
     if (perNode) {
       diffChildren(src, childrenChanged);
     }
@@ -67,6 +67,9 @@ public final class PathSync {
       NodeReader.Result t = tgt.get(i);
       if (!readable(s) || !readable(t) || !ctx.scope().contains(s.path())) {
         continue;
+      }
+      if (!ctx.rules().needsTarget(s.state())) {
+        continue; // decided by the source alone, and the decision is to do nothing
       }
       views.add(new PathView(s.path(), s.state(), t.state(), false));
       if (s.state().exists() != t.state().exists()) {
@@ -85,6 +88,34 @@ public final class PathSync {
       }
     }
     apply(decisions, sourceStates, true);
+  }
+
+  /**
+   * Reads the target for the paths whose rule depends on it; the others get a placeholder that no
+   * rule looks at. (t_sync sees an event for every copy all_sync writes to T.)
+   */
+  private List<NodeReader.Result> readTargetWhereNeeded(List<NodeReader.Result> src)
+      throws SideUnavailableException, InterruptedException {
+    List<String> wanted = new ArrayList<>(src.size());
+    for (NodeReader.Result s : src) {
+      if (s.state() != null && ctx.rules().needsTarget(s.state())) {
+        wanted.add(s.path());
+      }
+    }
+    List<NodeReader.Result> read = NodeReader.read(ctx.target(), wanted, false, null);
+    if (read.size() == src.size()) {
+      return read;
+    }
+    Map<String, NodeReader.Result> byPath = new HashMap<>();
+    for (NodeReader.Result r : read) {
+      byPath.put(r.path(), r);
+    }
+    List<NodeReader.Result> out = new ArrayList<>(src.size());
+    for (NodeReader.Result s : src) {
+      out.add(
+          byPath.getOrDefault(s.path(), new NodeReader.Result(s.path(), NodeState.ABSENT, null)));
+    }
+    return out;
   }
 
   private boolean readable(NodeReader.Result r) {

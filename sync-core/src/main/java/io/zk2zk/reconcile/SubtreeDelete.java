@@ -70,22 +70,19 @@ final class SubtreeDelete {
     for (PathView v : views) {
       decisions.put(v.path(), ctx.rules().decide(v));
     }
-    // deepest first; a node is deletable when its rule deletes it and no child is kept
+    // deepest first; a node is deletable when its rule deletes it and no descendant is kept
     Map<String, String> keptBecause = new HashMap<>();
     List<Action.Delete> deletable = new ArrayList<>();
     for (int i = order.size() - 1; i >= 0; i--) {
       String p = order.get(i);
       Decision d = decisions.get(p);
+      if (!keptBecause.containsKey(p) && (d == null || !(d.action() instanceof Action.Delete))) {
+        keptBecause.put(p, p);
+      }
       if (keptBecause.containsKey(p)) {
         propagate(keptBecause, p, keptBecause.get(p));
-        continue;
-      }
-      if (d == null || !(d.action() instanceof Action.Delete del)) {
-        propagate(keptBecause, p, p);
-        continue;
-      }
-      if (!p.equals(top.path())) {
-        deletable.add(del);
+      } else if (!p.equals(top.path())) {
+        deletable.add((Action.Delete) d.action());
       }
     }
     List<WriteOp> ops = new ArrayList<>();
@@ -112,7 +109,12 @@ final class SubtreeDelete {
     if (!records.isEmpty()) {
       ctx.recordWriter().apply(records);
     }
-    if (keptBecause.containsKey(top.path())) {
+    String blocker = keptBecause.get(top.path());
+    if (blocker != null && blocker.equals(top.path())) {
+      ctx.dirty().mark(top.path()); // its own state changed since the delete was decided
+      return null;
+    }
+    if (blocker != null) {
       ctx.audit()
           .alarm(
               top.path(),
@@ -126,7 +128,9 @@ final class SubtreeDelete {
 
   private static void propagate(Map<String, String> keptBecause, String path, String because) {
     for (String p = SyncScope.parent(path); !"/".equals(p); p = SyncScope.parent(p)) {
-      keptBecause.putIfAbsent(p, because);
+      if (keptBecause.putIfAbsent(p, because) != null) {
+        return;
+      }
     }
   }
 }
