@@ -15,6 +15,12 @@ public final class SyncScope {
   /** Reserved for the daemons' own coordination. */
   public static final String HA_ROOT = "/zk2zk_ha";
 
+  /**
+   * Name prefix of the throwaway children all_sync creates and deletes on T to advance a parent's
+   * sequence counter; never synced.
+   */
+  public static final String SEQUENCE_BUMP_PREFIX = "zk2zk_seq_bump_";
+
   private static final List<String> EXCLUDED = List.of("/zookeeper", MIGRATION_ROOT, HA_ROOT);
 
   private final String root;
@@ -48,7 +54,7 @@ public final class SyncScope {
         return true;
       }
     }
-    return false;
+    return path.startsWith(SEQUENCE_BUMP_PREFIX, path.lastIndexOf('/') + 1);
   }
 
   /** The path of the record that names {@code path}. */

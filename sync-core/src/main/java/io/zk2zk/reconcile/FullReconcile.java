@@ -36,11 +36,13 @@ public final class FullReconcile {
   private final SyncContext ctx;
   private final boolean lockstep;
   private final PathSync pathSync;
+  private final SequenceCounters sequenceCounters;
 
   public FullReconcile(SyncContext ctx, boolean lockstep) {
     this.ctx = ctx;
     this.lockstep = lockstep;
     this.pathSync = new PathSync(ctx);
+    this.sequenceCounters = new SequenceCounters(ctx);
   }
 
   /** Runs one pass and writes its progress line; throws if a side failed before the walk ended. */
@@ -180,7 +182,37 @@ public final class FullReconcile {
       }
     }
     applyClaimed(writes, sourceStates, counts);
+    if (lockstep) {
+      alignSequenceCounters(chunk, src, tgt);
+    }
     return next;
+  }
+
+  /** all_sync: T's sequence counter of every synced parent at or above S's. */
+  private void alignSequenceCounters(
+      List<String> chunk, List<NodeReader.Result> src, List<NodeReader.Result> tgt)
+      throws InterruptedException {
+    Map<String, Integer> raise = new HashMap<>();
+    for (int i = 0; i < chunk.size(); i++) {
+      NodeReader.Result s = src.get(i);
+      NodeReader.Result t = tgt.get(i);
+      if (s.state() == null
+          || t.state() == null
+          || !s.state().exists()
+          || s.nextSequence() == 0
+          || !ctx.scope().contains(s.path())) {
+        continue;
+      }
+      Set<String> missing = new HashSet<>(s.state().children());
+      if (t.state().children() != null) {
+        missing.removeAll(t.state().children());
+      }
+      int n = SequenceCounters.shortfall(s, t, missing.size());
+      if (n > 0) {
+        raise.put(s.path(), n);
+      }
+    }
+    sequenceCounters.raise(raise);
   }
 
   /** Applies decisions for the paths no worker holds; the others are synced again after. */

@@ -31,10 +31,16 @@ public final class PathSync {
 
   private static final Logger log = LoggerFactory.getLogger(PathSync.class);
 
+  /** Names ending in ten digits look like sequential nodes, whose parent's counter matters. */
+  private static final java.util.regex.Pattern SEQUENTIAL =
+      java.util.regex.Pattern.compile(".*\\d{10}$");
+
   private final SyncContext ctx;
+  private final SequenceCounters sequenceCounters;
 
   public PathSync(SyncContext ctx) {
     this.ctx = ctx;
+    this.sequenceCounters = new SequenceCounters(ctx);
   }
 
   /** Syncs dirty paths claimed from {@link DirtyPaths}; the caller releases them. */
@@ -192,14 +198,14 @@ public final class PathSync {
 
   /**
    * Applies decisions. Records are written before the copies they name and deleted after; creates
-   * go parents first, deletes children first. With {@code descendOnCreate} (per-node watch mode),
-   * the source children of a node just created are marked, so that children created together with
-   * their parent are not missed.
+   * go parents first, deletes children first. With {@code watchDriven} (not a reconcile pass), the
+   * source children of a node just created are marked, so that children created together with their
+   * parent are not missed.
    *
    * @return the number of writes made or attempted
    */
   public int apply(
-      List<Decision> decisions, Map<String, NodeState> sourceStates, boolean descendOnCreate)
+      List<Decision> decisions, Map<String, NodeState> sourceStates, boolean watchDriven)
       throws InterruptedException, SideUnavailableException {
     List<Action.Create> creates = new ArrayList<>();
     List<Action.SetData> updates = new ArrayList<>();
@@ -220,7 +226,7 @@ public final class PathSync {
       }
     }
     int writes = creates.size() + updates.size() + deletes.size() + drops.size();
-    applyCreatesAndUpdates(creates, updates, sourceStates, descendOnCreate);
+    applyCreatesAndUpdates(creates, updates, sourceStates, watchDriven);
     applyDeletes(deletes);
     if (!drops.isEmpty()) {
       List<WriteOp> ops = new ArrayList<>();
@@ -238,7 +244,7 @@ public final class PathSync {
       List<Action.Create> creates,
       List<Action.SetData> updates,
       Map<String, NodeState> sourceStates,
-      boolean descendOnCreate)
+      boolean watchDriven)
       throws InterruptedException {
     if (creates.isEmpty() && updates.isEmpty()) {
       return;
@@ -277,6 +283,7 @@ public final class PathSync {
       ops.add(new WriteOp.SetData(s.path(), s.data()));
     }
     List<Outcome> outs = ctx.targetWriter().apply(ops);
+    Set<String> sequentialParents = new HashSet<>();
     for (Outcome o : outs) {
       Outcome result = o;
       if (o.op() instanceof WriteOp.Create c && !o.success() && o.code() == Code.NONODE) {
@@ -295,7 +302,12 @@ public final class PathSync {
               result.success(),
               result.extra(),
               o.op().path());
-      if (descendOnCreate && o.op() instanceof WriteOp.Create && result.success()) {
+      if (o.op() instanceof WriteOp.Create
+          && result.success()
+          && SEQUENTIAL.matcher(o.op().path()).matches()) {
+        sequentialParents.add(SyncScope.parent(o.op().path()));
+      }
+      if (watchDriven && o.op() instanceof WriteOp.Create && result.success()) {
         NodeState s = sourceStates.get(o.op().path());
         if (s != null && s.children() != null) {
           for (String name : s.children()) {
@@ -305,6 +317,15 @@ public final class PathSync {
             }
           }
         }
+      }
+    }
+    // a reconcile pass aligns every parent it walks itself; this is for watch-driven copies
+    if (watchDriven && ctx.config().kind() == io.zk2zk.config.DaemonKind.ALL_SYNC) {
+      sequentialParents.removeIf(p -> !ctx.scope().contains(p));
+      try {
+        sequenceCounters.align(new ArrayList<>(sequentialParents));
+      } catch (SideUnavailableException e) {
+        log.debug("sequence counters not aligned now: {}; the next pass does", e.getMessage());
       }
     }
   }

@@ -16,7 +16,19 @@ public final class NodeReader {
    *
    * @param error non-null when this node could not be read (for example NOAUTH)
    */
-  public record Result(String path, NodeState state, Code error) {}
+  public record Result(String path, NodeState state, Code error, int nextSequence) {
+    public Result(String path, NodeState state, Code error) {
+      this(path, state, error, 0);
+    }
+  }
+
+  /**
+   * The suffix ZooKeeper gives the next sequential child: a per-parent count of child creates,
+   * which clients see only as {@code (cversion + numChildren) / 2}.
+   */
+  public static int nextSequence(org.apache.zookeeper.data.Stat stat) {
+    return (stat.getCversion() + stat.getNumChildren()) / 2;
+  }
 
   private NodeReader() {}
 
@@ -56,8 +68,10 @@ public final class NodeReader {
           children = c.ok() ? c.children() : List.of();
         }
         NodeKind kind = NodeKind.ofEphemeralOwner(d.stat().getEphemeralOwner());
+        int next = c != null && c.ok() ? nextSequence(c.stat()) : nextSequence(d.stat());
         out.add(
-            new Result(p, new NodeState(kind, d.data(), d.stat().getVersion(), children), null));
+            new Result(
+                p, new NodeState(kind, d.data(), d.stat().getVersion(), children), null, next));
       }
     }
     return out;
