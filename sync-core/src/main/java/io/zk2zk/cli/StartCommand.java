@@ -152,9 +152,7 @@ public final class StartCommand implements Callable<Integer> {
       description = "log level, options are debug/info/warn/error (default: ${DEFAULT-VALUE})")
   String logLevel;
 
-  @Option(
-      names = "--logPath",
-      description = "the path of the runtime log file (default: ${DEFAULT-VALUE})")
+  @Option(names = "--logPath", description = "runtime log file (default: ${DEFAULT-VALUE})")
   String logPath;
 
   @Option(

@@ -38,27 +38,45 @@ public final class RecordName {
    */
   public static String unescape(String name) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(name.length());
-    for (int i = 0; i < name.length(); i++) {
+    int i = 0;
+    while (i < name.length()) {
       char c = name.charAt(i);
       if (c == '+') {
         out.write(' ');
+        i++;
       } else if (c == '%') {
         if (i + 2 >= name.length()) {
           throw new IllegalArgumentException("truncated escape in record name: " + name);
         }
-        int hi = Character.digit(name.charAt(i + 1), 16);
-        int lo = Character.digit(name.charAt(i + 2), 16);
+        int hi = hex(name.charAt(i + 1));
+        int lo = hex(name.charAt(i + 2));
         if (hi < 0 || lo < 0) {
           throw new IllegalArgumentException("bad escape in record name: " + name);
         }
         out.write((hi << 4) | lo);
-        i += 2;
+        i += 3;
       } else {
-        byte[] raw = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        int cp = name.codePointAt(i);
+        byte[] raw = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
         out.write(raw, 0, raw.length);
+        i += Character.charCount(cp);
       }
     }
     return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** ASCII hex digits only, as Go accepts them (Character.digit also takes other scripts). */
+  private static int hex(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 
   private static boolean isUnreserved(int c) {

@@ -85,6 +85,11 @@ public final class DirtyPaths {
       for (String p : paths) {
         if (inFlight.add(p)) {
           claimed.add(p);
+          // a pending mark may be newer than the claimer's read: sync once more after release
+          Boolean pendingMark = pending.remove(p);
+          if (pendingMark != null) {
+            remarked.merge(p, pendingMark, Boolean::logicalOr);
+          }
         } else {
           remarked.merge(p, false, Boolean::logicalOr);
         }

@@ -19,7 +19,11 @@ public record ConnectString(List<String> hosts, String chroot) {
       String s = v.trim();
       int slash = s.indexOf('/');
       if (slash >= 0) {
-        chroot = s.substring(slash);
+        String c = s.substring(slash);
+        if (!chroot.isEmpty() && !chroot.equals(c)) {
+          throw new IllegalArgumentException("conflicting chroots " + chroot + " and " + c);
+        }
+        chroot = c;
         s = s.substring(0, slash);
       }
       for (String h : s.split(",")) {

@@ -1,0 +1,352 @@
+package io.zk2zk.decide;
+
+import static io.zk2zk.decide.AllSyncRulesTest.assertAction;
+import static io.zk2zk.decide.AllSyncRulesTest.bytes;
+import static io.zk2zk.decide.AllSyncRulesTest.eph;
+import static io.zk2zk.decide.AllSyncRulesTest.ephV;
+import static io.zk2zk.decide.AllSyncRulesTest.labelNumbers;
+import static io.zk2zk.decide.AllSyncRulesTest.pers;
+import static io.zk2zk.decide.AllSyncRulesTest.persV;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zk2zk.decide.AllSyncRulesTest.Row;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The t_sync table of sync-rules.md (rules 17–32), one row per rule, plus the progress counts. */
+class TSyncRulesTest {
+
+  private static final String P = "/svc/providers/10.0.0.2:20880";
+  private final TSyncRules rules = new TSyncRules();
+
+  /**
+   * A t_sync row. In a t_sync PathView the source is T and the target is S, and {@code recorded}
+   * means a record exists on T; the parameters keep the global names to read like the spec.
+   */
+  static Row row(
+      String rule,
+      Set<String> labels,
+      String title,
+      NodeState onT,
+      NodeState onS,
+      boolean recorded,
+      Action expected,
+      boolean src,
+      boolean dst) {
+    return new Row(rule, labels, title, new PathView(P, onT, onS, recorded), expected, src, dst);
+  }
+
+  static Row row(
+      String rule,
+      String title,
+      NodeState onT,
+      NodeState onS,
+      boolean recorded,
+      Action expected,
+      boolean src,
+      boolean dst) {
+    return row(rule, Set.of(rule), title, onT, onS, recorded, expected, src, dst);
+  }
+
+  // Rules 17–20 and 25–30 overlap in the spec (T P, S absent is in both): accept either label.
+  private static final Set<String> P_ON_T = Set.of("17", "18", "19", "20", "25", "26", "29", "30");
+
+  static Stream<Row> table() {
+    List<Row> rows = new ArrayList<>();
+    // 17–20: P on T, anything on S: all_sync's domain.
+    rows.add(
+        row(
+            "17",
+            P_ON_T,
+            "P on T, absent on S → nothing (all_sync's domain)",
+            pers("t"),
+            NodeState.ABSENT,
+            false,
+            new Action.None(P),
+            false,
+            false));
+    rows.add(
+        row(
+            "18",
+            P_ON_T,
+            "P on T, P on S with other data → nothing (all_sync's domain)",
+            pers("t"),
+            pers("s"),
+            false,
+            new Action.None(P),
+            false,
+            false));
+    rows.add(
+        row(
+            "19",
+            P_ON_T,
+            "P on T, E on S → nothing",
+            pers("t"),
+            eph("s"),
+            false,
+            new Action.None(P),
+            false,
+            false));
+    rows.add(
+        row(
+            "20",
+            P_ON_T,
+            "P on T, P on S, record present → nothing",
+            pers("t"),
+            pers("t"),
+            true,
+            new Action.None(P),
+            false,
+            true));
+    // 21, 22: E on T, absent on S: record first, then create P on S (withRecord).
+    rows.add(
+        row(
+            "21",
+            "E on T, absent on S → create P on S with T's data, with record",
+            eph("reg"),
+            NodeState.ABSENT,
+            false,
+            new Action.Create(P, bytes("reg"), true),
+            true,
+            false));
+    rows.add(
+        row(
+            "22",
+            "E on T, absent on S, record already there (retry) → create with record",
+            eph("reg"),
+            NodeState.ABSENT,
+            true,
+            new Action.Create(P, bytes("reg"), true),
+            true,
+            false));
+    rows.add(
+        row(
+            "21",
+            "E on T with null data, absent on S → create with null data (not empty)",
+            eph(null),
+            NodeState.ABSENT,
+            false,
+            new Action.Create(P, null, true),
+            true,
+            false));
+    // 23: E on T, P on S: data compared byte for byte.
+    rows.add(
+        row(
+            "23",
+            "E on T, P on S, same data → nothing",
+            eph("same"),
+            pers("same"),
+            true,
+            new Action.None(P),
+            true,
+            true));
+    rows.add(
+        row(
+            "23",
+            "E on T, P on S, different data → set S's data to T's",
+            eph("new"),
+            pers("old"),
+            true,
+            new Action.SetData(P, bytes("new")),
+            true,
+            true));
+    rows.add(
+        row(
+            "23",
+            "E on T with empty data, P on S with null data → set empty",
+            eph(""),
+            pers(null),
+            true,
+            new Action.SetData(P, new byte[0]),
+            true,
+            true));
+    rows.add(
+        row(
+            "23",
+            "E on T with null data, P on S with empty data → set null",
+            eph(null),
+            pers(""),
+            false,
+            new Action.SetData(P, null),
+            true,
+            false));
+    // 24: E on both: alarm.
+    rows.add(
+        row(
+            "24",
+            "E on T, E on S → alarm, nothing written",
+            eph("t"),
+            eph("s"),
+            false,
+            new Action.Alarm(P, "(any reason)"),
+            true,
+            false));
+    // 25–30: absent or P on T, absent on S: nothing, except that a stale record is dropped.
+    rows.add(
+        row(
+            "25",
+            Set.of("25", "26", "28", "30"),
+            "absent on T, absent on S, no record → nothing",
+            NodeState.ABSENT,
+            NodeState.ABSENT,
+            false,
+            new Action.None(P),
+            false,
+            false));
+    rows.add(
+        row(
+            "26",
+            P_ON_T,
+            "P on T, absent on S, no record → nothing",
+            pers("t"),
+            NodeState.ABSENT,
+            false,
+            new Action.None(P),
+            false,
+            false));
+    rows.add(
+        row(
+            "28",
+            Set.of("25", "26", "28", "30"),
+            "absent on T, absent on S, stale record → drop the record",
+            NodeState.ABSENT,
+            NodeState.ABSENT,
+            true,
+            new Action.DropRecord(P),
+            false,
+            false));
+    rows.add(
+        row(
+            "29",
+            P_ON_T,
+            "P on T with null data, absent on S → nothing",
+            pers(null),
+            NodeState.ABSENT,
+            false,
+            new Action.None(P),
+            false,
+            false));
+    rows.add(
+        row(
+            "30",
+            P_ON_T,
+            "P on T, absent on S, record present → nothing",
+            pers("t"),
+            NodeState.ABSENT,
+            true,
+            new Action.None(P),
+            false,
+            false));
+    // 27: absent on T, P on S, no record: all_sync's domain.
+    rows.add(
+        row(
+            "27",
+            "absent on T, P on S, no record → nothing (all_sync's domain)",
+            NodeState.ABSENT,
+            persV("s", 9),
+            false,
+            new Action.None(P),
+            false,
+            false));
+    // 31: absent on T, P on S, with record: delete on S (version read on S), then the record.
+    rows.add(
+        row(
+            "31",
+            "absent on T, P on S, record present → delete on S with S's version, with record",
+            NodeState.ABSENT,
+            persV("s", 9),
+            true,
+            new Action.Delete(P, 9, true),
+            false,
+            true));
+    // 32: absent on T, E on S: nothing; a record naming a live ephemeral on S is stale.
+    rows.add(
+        row(
+            "32",
+            "absent on T, E on S, no record → nothing",
+            NodeState.ABSENT,
+            ephV("s", 4),
+            false,
+            new Action.None(P),
+            false,
+            false));
+    rows.add(
+        row(
+            "32",
+            "absent on T, E on S, stale record → drop the record, keep S's ephemeral",
+            NodeState.ABSENT,
+            ephV("s", 4),
+            true,
+            new Action.DropRecord(P),
+            false,
+            true));
+    return rows.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("table")
+  void decidesPerSpecTable(Row row) {
+    Decision d = rules.decide(row.view());
+
+    assertAction(row, d.action(), row.expected());
+    assertThat(d.writes())
+        .as("%s → writes()", row)
+        .isEqualTo(
+            !(row.expected() instanceof Action.None || row.expected() instanceof Action.Alarm));
+    assertThat(labelNumbers(d.rule()))
+        .as("%s → rule label %s", row, d.rule())
+        .containsAnyElementsOf(row.labels());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("table")
+  void countsPerProgressLineDefinition(Row row) {
+    // t_sync: Src = the ephemeral nodes on T; Dst = the nodes on S that hold a record.
+    assertThat(rules.countsAsSource(row.view()))
+        .as("%s → countsAsSource", row)
+        .isEqualTo(row.countsSource());
+    assertThat(rules.countsAsTarget(row.view()))
+        .as("%s → countsAsTarget", row)
+        .isEqualTo(row.countsTarget());
+  }
+
+  @Test
+  void tableCoversRulesSeventeenToThirtyTwo() {
+    Set<String> covered = new HashSet<>();
+    table().forEach(r -> covered.add(r.rule()));
+    for (int i = 17; i <= 32; i++) {
+      assertThat(covered).contains(String.valueOf(i));
+    }
+  }
+
+  @Test
+  void deletesOnSOnlyWithARecord() {
+    // Deleting section: t_sync deletes on S only paths that hold a record (rule 31).
+    for (NodeState t : List.of(NodeState.ABSENT, pers("x"), eph("x"))) {
+      for (NodeState s : List.of(NodeState.ABSENT, persV("y", 2), ephV("y", 2))) {
+        Decision d = rules.decide(new PathView(P, t, s, false));
+        assertThat(d.action()).as("T=%s S=%s", t, s).isNotInstanceOf(Action.Delete.class);
+        assertThat(d.action()).isNotInstanceOf(Action.DropRecord.class);
+      }
+    }
+  }
+
+  @Test
+  void neverWritesAnEphemeralOnS() {
+    // Rules 19, 24, 32: a live ephemeral on S belongs to a client still on S.
+    for (NodeState t : List.of(NodeState.ABSENT, pers("x"), eph("x"))) {
+      for (boolean recorded : new boolean[] {false, true}) {
+        Decision d = rules.decide(new PathView(P, t, ephV("y", 1), recorded));
+        assertThat(d.action())
+            .as("T=%s recorded=%s", t, recorded)
+            .isInstanceOfAny(Action.None.class, Action.Alarm.class, Action.DropRecord.class);
+      }
+    }
+  }
+}
