@@ -143,7 +143,10 @@ public final class SyncDaemon implements AutoCloseable {
     workers = new SyncWorkers(ctx);
     reconcileLoop =
         new ReconcileLoop(
-            new FullReconcile(ctx, allSync), config.reconcileInterval(), passListener);
+            new FullReconcile(ctx, allSync),
+            config.reconcileInterval(),
+            passListener,
+            () -> source.isConnected() && target.isConnected());
 
     Consumer<ConnectionState> onState =
         s -> {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,7 @@ public final class ReconcileLoop implements AutoCloseable {
   private final FullReconcile reconcile;
   private final Duration interval;
   private final Consumer<PassResult> onPass;
+  private final BooleanSupplier sidesConnected;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private final AtomicBoolean running = new AtomicBoolean();
@@ -28,8 +30,16 @@ public final class ReconcileLoop implements AutoCloseable {
   private String reason = "start";
   private Thread thread;
 
-  public ReconcileLoop(FullReconcile reconcile, Duration interval, Consumer<PassResult> onPass) {
+  /**
+   * @param sidesConnected true when every session the pass uses is connected
+   */
+  public ReconcileLoop(
+      FullReconcile reconcile,
+      Duration interval,
+      Consumer<PassResult> onPass,
+      BooleanSupplier sidesConnected) {
     this.reconcile = reconcile;
+    this.sidesConnected = sidesConnected;
     this.interval = interval;
     this.onPass = onPass;
   }
@@ -58,6 +68,7 @@ public final class ReconcileLoop implements AutoCloseable {
 
   private void loop() {
     Duration backoff = Duration.ofSeconds(1);
+    boolean failing = false;
     while (running.get()) {
       String why;
       try {
@@ -69,19 +80,25 @@ public final class ReconcileLoop implements AutoCloseable {
       try {
         PassResult r = reconcile.run();
         onPass.accept(r);
+        if (failing) {
+          log.info("reconcile passes complete again");
+        }
+        failing = false;
         backoff = Duration.ofSeconds(1);
       } catch (SideUnavailableException e) {
-        log.warn(
-            "reconcile pass cut short, nothing deleted: {}; retrying in {} s",
-            e.getMessage(),
-            backoff.toSeconds());
-        if (!sleepOrStop(backoff)) {
+        // an outage: say so once, then wait quietly for both sessions and try again
+        if (!failing) {
+          log.warn(
+              "reconcile pass cut short, nothing deleted: {}; it runs again once both sides answer",
+              e.getMessage());
+        } else {
+          log.debug("reconcile pass cut short again: {}", e.getMessage());
+        }
+        failing = true;
+        if (!awaitSides() || !sleepOrStop(backoff)) {
           return;
         }
-        backoff =
-            backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
-                ? Duration.ofSeconds(30)
-                : backoff.multipliedBy(2);
+        backoff = min(backoff.multipliedBy(2), Duration.ofSeconds(30));
         request("retry after an incomplete pass");
       } catch (InterruptedException e) {
         return;
@@ -89,6 +106,26 @@ public final class ReconcileLoop implements AutoCloseable {
         log.error("reconcile pass failed; nothing deleted; retrying next pass", e);
       }
     }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private boolean awaitSides() {
+    while (running.get()) {
+      try {
+        if (sidesConnected.getAsBoolean()) {
+          return true;
+        }
+      } catch (RuntimeException e) {
+        return true;
+      }
+      if (!sleepOrStop(Duration.ofMillis(500))) {
+        return false;
+      }
+    }
+    return false;
   }
 
   private String awaitTurn() throws InterruptedException {
