@@ -25,6 +25,12 @@ test:
 test-fast:
 	$(MVN) verify -DskipE2E=true
 
+## bench: the packaged daemons between local ZooKeeper servers; prints e2e-tests/target/bench/bench.txt
+bench:
+	$(MVN) verify -pl e2e-tests -am -Dspotless.check.skip=true -Dtest=NoSuchTest \
+	  -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false '-Dit.test=*Bench'
+	@cat e2e-tests/target/bench/bench.txt
+
 ## fmt: apply the code formatter
 fmt:
 	$(MVN) -q spotless:apply

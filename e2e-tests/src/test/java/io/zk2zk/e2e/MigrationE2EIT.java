@@ -171,7 +171,9 @@ class MigrationE2EIT {
     boolean first = true;
     for (String svc : SERVICES) {
       for (int i = 0; i < INSTANCES / 2; i++) {
-        moveToT(instance(svc, i), first ? Duration.ofSeconds(5) : Duration.ofSeconds(30));
+        moveToT(
+            instance(svc, i),
+            first || killed.equals("none") ? Duration.ofSeconds(1) : Duration.ofSeconds(30));
         if (first && killed.equals("all_sync")) {
           allSync.kill9();
           allSync = startAllSync();
@@ -192,7 +194,7 @@ class MigrationE2EIT {
     // step 3, continued: everybody moves
     for (String svc : SERVICES) {
       for (int i = INSTANCES / 2; i < INSTANCES; i++) {
-        moveToT(instance(svc, i), Duration.ofSeconds(5));
+        moveToT(instance(svc, i), Duration.ofSeconds(1));
       }
     }
     awaitEveryInstanceSeenFromBothSides("all moved");
