@@ -46,6 +46,7 @@ public final class SyncDaemon implements AutoCloseable {
 
   private final SyncConfig config;
   private final Consumer<PassResult> passListener;
+  private final Consumer<Throwable> onFatal;
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
   private ZkSide source;
   private ZkSide target;
@@ -53,13 +54,20 @@ public final class SyncDaemon implements AutoCloseable {
   private SyncWorkers workers;
   private ReconcileLoop reconcileLoop;
 
-  public SyncDaemon(SyncConfig config, Consumer<PassResult> passListener) {
+  /**
+   * @param passListener told after every full reconcile pass
+   * @param onFatal told when a worker or the reconcile thread dies of an {@link Error}; the owner
+   *     should stop the daemon
+   */
+  public SyncDaemon(
+      SyncConfig config, Consumer<PassResult> passListener, Consumer<Throwable> onFatal) {
     this.config = config;
     this.passListener = passListener;
+    this.onFatal = onFatal;
   }
 
   public SyncDaemon(SyncConfig config) {
-    this(config, r -> {});
+    this(config, r -> {}, e -> {});
   }
 
   /** Connects and starts syncing; returns once the initial reconcile has been scheduled. */
@@ -81,6 +89,14 @@ public final class SyncDaemon implements AutoCloseable {
             ConnectString.parse(java.util.List.of(config.targetConnect())),
             config.targetSession(),
             reads);
+    if (source.connectString().sharesServerWith(target.connectString())) {
+      throw new StartupException(
+          "source "
+              + source.connectString()
+              + " and target "
+              + target.connectString()
+              + " name the same server; refusing to sync an ensemble onto itself");
+    }
     source.start(config.startTimeout());
     target.start(config.startTimeout());
     ZkSide recordSide = allSync ? target : source;
@@ -109,7 +125,10 @@ public final class SyncDaemon implements AutoCloseable {
           case PER_NODE -> false;
         };
     if (persistent && !source.supportsPersistentWatches()) {
-      log.warn("--watchMode persistent on a source that does not support it: expect no events");
+      throw new StartupException(
+          "--watchMode persistent: the source "
+              + source.connectString()
+              + " does not support persistent watches (ZooKeeper 3.6+); use auto or per-node");
     }
     changes =
         persistent
@@ -140,13 +159,14 @@ public final class SyncDaemon implements AutoCloseable {
             dirty,
             audit,
             changes.readWatcher());
-    workers = new SyncWorkers(ctx);
+    workers = new SyncWorkers(ctx, onFatal);
     reconcileLoop =
         new ReconcileLoop(
             new FullReconcile(ctx, allSync),
             config.reconcileInterval(),
             passListener,
-            () -> source.isConnected() && target.isConnected());
+            () -> source.isConnected() && target.isConnected(),
+            onFatal);
 
     Consumer<ConnectionState> onState =
         s -> {
@@ -200,6 +220,8 @@ public final class SyncDaemon implements AutoCloseable {
       return;
     }
     try {
+      // a follower may lag: make the other session's view current before looking
+      ZkSide.await(other.sync(SyncScope.HA_ROOT), other.replyTimeout());
       Reply seen = ZkSide.await(other.exists(probe), other.replyTimeout());
       if (seen.ok()) {
         throw new StartupException(

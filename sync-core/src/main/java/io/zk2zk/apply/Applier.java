@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.Op;
 
@@ -25,9 +26,15 @@ public final class Applier {
   private final ZkSide side;
   private final Tuning tuning;
 
+  /** Room for the request header, path and ACL around a node's data. */
+  private static final int REQUEST_OVERHEAD = 1024;
+
+  private final Semaphore batchesInFlight;
+
   public Applier(ZkSide side, Tuning tuning) {
     this.side = side;
     this.tuning = tuning;
+    this.batchesInFlight = new Semaphore(tuning.multiInFlight());
   }
 
   public ZkSide side() {
@@ -36,10 +43,43 @@ public final class Applier {
 
   /** Applies the writes in order and returns one outcome per write, in the same order. */
   public List<Outcome> apply(List<? extends WriteOp> ops) throws InterruptedException {
+    List<WriteOp> sendable = new ArrayList<>(ops.size());
+    Outcome[] tooLarge = new Outcome[ops.size()];
+    for (int i = 0; i < ops.size(); i++) {
+      WriteOp op = ops.get(i);
+      if (op.weight() + REQUEST_OVERHEAD > tuning.maxRequestBytes()) {
+        // a server answers an oversized request by dropping the connection: never send it
+        tooLarge[i] =
+            new Outcome(
+                op,
+                Code.BADARGUMENTS,
+                false,
+                "data too large for the target ("
+                    + op.weight()
+                    + " bytes; --dstJuteMaxBuffer "
+                    + tuning.maxRequestBytes()
+                    + ")");
+      } else {
+        sendable.add(op);
+      }
+    }
+    List<Outcome> sent = send(sendable);
+    List<Outcome> out = new ArrayList<>(ops.size());
+    int next = 0;
+    for (Outcome o : tooLarge) {
+      out.add(o != null ? o : sent.get(next++));
+    }
+    return out;
+  }
+
+  private List<Outcome> send(List<WriteOp> ops) throws InterruptedException {
     List<List<WriteOp>> batches = chunk(ops);
     List<CompletableFuture<Reply>> replies = new ArrayList<>(batches.size());
     for (List<WriteOp> b : batches) {
-      replies.add(b.size() == 1 ? sendOne(b.get(0)) : side.multi(toOps(b)));
+      batchesInFlight.acquire();
+      CompletableFuture<Reply> reply = b.size() == 1 ? sendOne(b.get(0)) : side.multi(toOps(b));
+      reply.whenComplete((r, t) -> batchesInFlight.release());
+      replies.add(reply);
     }
     List<Outcome> out = new ArrayList<>(ops.size());
     for (int i = 0; i < batches.size(); i++) {

@@ -24,7 +24,16 @@ final class DaemonMain implements DaemonRunner {
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(name), s -> stop.countDown());
     }
-    try (SyncDaemon daemon = new SyncDaemon(config)) {
+    java.util.concurrent.atomic.AtomicReference<Throwable> fatal =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    try (SyncDaemon daemon =
+        new SyncDaemon(
+            config,
+            pass -> {},
+            e -> {
+              fatal.compareAndSet(null, e);
+              stop.countDown();
+            })) {
       try {
         daemon.start();
       } catch (StartupException e) {
@@ -34,6 +43,11 @@ final class DaemonMain implements DaemonRunner {
         return ExitCodes.CANNOT_START;
       }
       stop.await();
+      if (fatal.get() != null) {
+        err.println(config.kind().commandName() + ": stopped after a fatal error: " + fatal.get());
+        err.flush();
+        return ExitCodes.CANNOT_START;
+      }
       log.info("signal received, stopping");
     }
     return ExitCodes.OK;

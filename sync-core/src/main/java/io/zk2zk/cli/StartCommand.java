@@ -216,6 +216,16 @@ public final class StartCommand implements Callable<Integer> {
   int startTimeout;
 
   @Option(
+      names = "--dstJuteMaxBuffer",
+      defaultValue = "1048575",
+      paramLabel = "BYTES",
+      description =
+          "the target servers' jute.maxbuffer: a node too large for it is reported as a fail line"
+              + " instead of being sent (the server would drop the connection)"
+              + " (default: ${DEFAULT-VALUE})")
+  int dstJuteMaxBuffer;
+
+  @Option(
       names = "--watchMode",
       defaultValue = "auto",
       description =
@@ -246,6 +256,7 @@ public final class StartCommand implements Callable<Integer> {
     positive("--logMaxBackup", logMaxBackup);
     positive("--tunnelLength", tunnelLength);
     positive("--startTimeout", startTimeout);
+    positive("--dstJuteMaxBuffer", dstJuteMaxBuffer);
     check(maxDeletePercent >= 0 && maxDeletePercent <= 100, "--maxDeletePercent must be 0..100");
     check(
         List.of("debug", "info", "warn", "error")
@@ -264,7 +275,8 @@ public final class StartCommand implements Callable<Integer> {
             auto("--syncSearchConcurrency", syncSearchConcurrency, d.walkReadsInFlight()),
             d.multiOps(),
             d.multiBytes(),
-            d.multiInFlight());
+            d.multiInFlight(),
+            dstJuteMaxBuffer);
     LogSettings logs =
         new LogSettings(
             logLevel.toLowerCase(java.util.Locale.ROOT),

@@ -12,6 +12,8 @@ package io.zk2zk.config;
  * @param multiOps most operations in one {@code multi} write batch
  * @param multiBytes most bytes of data and paths in one {@code multi} write batch
  * @param multiInFlight {@code multi} batches in flight per side
+ * @param maxRequestBytes the target's {@code jute.maxbuffer}: a write that cannot fit is reported
+ *     as failed at once instead of being sent (a server drops the connection on it)
  */
 public record Tuning(
     int workerNum,
@@ -22,7 +24,8 @@ public record Tuning(
     int walkReadsInFlight,
     int multiOps,
     int multiBytes,
-    int multiInFlight) {
+    int multiInFlight,
+    int maxRequestBytes) {
 
   public static final int AUTO_WORKER_NUM = 4;
   public static final int AUTO_WORKER_BATCH = 500;
@@ -30,6 +33,7 @@ public record Tuning(
   public static final int AUTO_WATCH_READS = 500;
   public static final int AUTO_RECONCILE_BATCH = 2000;
   public static final int AUTO_WALK_READS = 500;
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 0xfffff;
 
   /** Defaults for everything. */
   public static Tuning defaults() {
@@ -42,6 +46,7 @@ public record Tuning(
         AUTO_WALK_READS,
         500,
         256 * 1024,
-        8);
+        8,
+        DEFAULT_MAX_REQUEST_BYTES);
   }
 }

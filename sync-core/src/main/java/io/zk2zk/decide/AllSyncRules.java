@@ -43,6 +43,11 @@ public final class AllSyncRules implements SyncRules {
   }
 
   @Override
+  public boolean needsRecord(NodeState source, NodeState target) {
+    return source.exists() && !target.exists();
+  }
+
+  @Override
   public boolean countsAsSource(PathView v) {
     // every node on S except t_sync's copies (those hold a record)
     return v.source().exists() && !(v.recorded() && v.source().isPersistent());

@@ -12,6 +12,9 @@ public interface SyncRules {
    */
   boolean needsTarget(NodeState source);
 
+  /** True when the rule for these states depends on whether a record names the path. */
+  boolean needsRecord(NodeState source, NodeState target);
+
   /** True when this daemon counts the source node of {@code view} in SrcNodeCount. */
   boolean countsAsSource(PathView view);
 

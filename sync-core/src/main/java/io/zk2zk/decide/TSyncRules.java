@@ -47,6 +47,11 @@ public final class TSyncRules implements SyncRules {
   }
 
   @Override
+  public boolean needsRecord(NodeState source, NodeState target) {
+    return !source.exists();
+  }
+
+  @Override
   public boolean countsAsSource(PathView v) {
     return v.source().isEphemeral();
   }

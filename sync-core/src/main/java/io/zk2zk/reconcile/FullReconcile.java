@@ -1,5 +1,6 @@
 package io.zk2zk.reconcile;
 
+import io.zk2zk.apply.WriteOp;
 import io.zk2zk.decide.Action;
 import io.zk2zk.decide.Decision;
 import io.zk2zk.decide.NodeState;
@@ -17,14 +18,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.common.PathUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One full reconcile pass: walk the trees level by level (reads pipelined, a level at a time, so
- * memory holds a level's paths, not the tree), decide every path, apply creates and updates as the
- * walk goes, and apply deletions only at the end, only if the walk read everything, and only if
- * they pass the mass-delete guard.
+ * memory holds a level's paths, not the tree) and find the paths whose rule asks for a write. The
+ * walk's reads only nominate: every write is decided again by {@link PathSync} from reads made
+ * under the path's claim, because a worker may have synced the path since the walk read it.
+ * Deletions wait for the end of the walk, happen only if the walk read everything, and only if they
+ * pass the mass-delete guard.
  *
  * <p>all_sync walks S and T in lockstep (T's extra nodes are rule 11's deletions). t_sync walks T
  * (its source) for ephemerals, and visits the paths its records name.
@@ -37,6 +41,7 @@ public final class FullReconcile {
   private final boolean lockstep;
   private final PathSync pathSync;
   private final SequenceCounters sequenceCounters;
+  private final Set<String> reportedBadRecords = new HashSet<>();
 
   public FullReconcile(SyncContext ctx, boolean lockstep) {
     this.ctx = ctx;
@@ -45,126 +50,83 @@ public final class FullReconcile {
     this.sequenceCounters = new SequenceCounters(ctx);
   }
 
+  /** What one pass has seen so far. */
+  private static final class Pass {
+    long source;
+    long target;
+    long changed;
+    final List<String> deletions = new ArrayList<>();
+    final Set<String> protectedPaths = new HashSet<>();
+    final Set<String> unreadable = new HashSet<>();
+    Set<String> records;
+    Set<String> unvisitedRecords;
+  }
+
   /** Runs one pass and writes its progress line; throws if a side failed before the walk ended. */
   public PassResult run() throws SideUnavailableException, InterruptedException {
     long started = System.nanoTime();
-    Set<String> records = listRecords();
-    Set<String> unvisitedRecords = new HashSet<>(records);
-    Counts counts = new Counts();
-    List<Decision> deletions = new ArrayList<>();
-    Set<String> protectedPaths = new HashSet<>();
-    Set<String> unreadable = new HashSet<>();
+    Pass pass = new Pass();
+    pass.records = listRecords();
+    pass.unvisitedRecords = new HashSet<>(pass.records);
+    int chunkSize = ctx.config().tuning().reconcileBatch();
 
     List<String> level = List.of(ctx.scope().root());
     while (!level.isEmpty()) {
       List<String> next = new ArrayList<>();
-      for (int from = 0; from < level.size(); from += ctx.config().tuning().reconcileBatch()) {
-        List<String> chunk =
-            level.subList(
-                from, Math.min(level.size(), from + ctx.config().tuning().reconcileBatch()));
-        next.addAll(
-            step(chunk, records, unvisitedRecords, counts, deletions, protectedPaths, unreadable));
+      for (int from = 0; from < level.size(); from += chunkSize) {
+        next.addAll(step(level.subList(from, Math.min(level.size(), from + chunkSize)), pass));
       }
       level = next;
     }
-    if (!unvisitedRecords.isEmpty()) {
-      // t_sync: records naming paths that are no longer on T (or outside the walk)
+    if (!lockstep) {
+      // t_sync: records naming paths the walk of T did not meet (gone from T)
       List<String> rest = new ArrayList<>();
-      for (String p : unvisitedRecords) {
+      for (String p : pass.unvisitedRecords) {
         if (ctx.scope().contains(p)) {
           rest.add(p);
         }
       }
-      for (int from = 0; from < rest.size(); from += ctx.config().tuning().reconcileBatch()) {
-        List<String> chunk =
-            rest.subList(
-                from, Math.min(rest.size(), from + ctx.config().tuning().reconcileBatch()));
-        stepRecorded(chunk, counts, deletions);
+      for (int from = 0; from < rest.size(); from += chunkSize) {
+        stepRecorded(rest.subList(from, Math.min(rest.size(), from + chunkSize)), pass);
       }
     }
-    counts.changed += deletions.size();
-    applyDeletions(deletions, protectedPaths, unreadable, counts);
-    ctx.audit().progress(counts.source, counts.target, counts.changed);
+    applyDeletions(pass);
+    ctx.audit().progress(pass.source, pass.target, pass.changed);
     log.info(
         "reconcile pass done in {} ms: source {} nodes, target {} nodes, {} changes",
         (System.nanoTime() - started) / 1_000_000,
-        counts.source,
-        counts.target,
-        counts.changed);
-    return new PassResult(true, counts.source, counts.target, counts.changed);
+        pass.source,
+        pass.target,
+        pass.changed);
+    return new PassResult(true, pass.source, pass.target, pass.changed);
   }
 
-  private static final class Counts {
-    long source;
-    long target;
-    long changed;
-  }
-
-  private List<String> step(
-      List<String> chunk,
-      Set<String> records,
-      Set<String> unvisitedRecords,
-      Counts counts,
-      List<Decision> deletions,
-      Set<String> protectedPaths,
-      Set<String> unreadable)
+  private List<String> step(List<String> chunk, Pass pass)
       throws SideUnavailableException, InterruptedException {
     List<NodeReader.Result> src = NodeReader.read(ctx.source(), chunk, true, ctx.sourceWatcher());
-    List<NodeReader.Result> tgt;
-    if (lockstep) {
-      tgt = NodeReader.read(ctx.target(), chunk, true, null);
-    } else {
-      // t_sync: only T's ephemerals (and recorded paths) concern S
-      List<String> wanted = new ArrayList<>();
-      for (NodeReader.Result s : src) {
-        if (s.state() != null
-            && (ctx.rules().needsTarget(s.state()) || records.contains(s.path()))) {
-          wanted.add(s.path());
-        }
-      }
-      Map<String, NodeReader.Result> byPath = new HashMap<>();
-      for (NodeReader.Result r : NodeReader.read(ctx.target(), wanted, false, null)) {
-        byPath.put(r.path(), r);
-      }
-      tgt = new ArrayList<>(chunk.size());
-      for (String p : chunk) {
-        tgt.add(byPath.getOrDefault(p, new NodeReader.Result(p, NodeState.ABSENT, null)));
-      }
+    if (ctx.perNodeWatches()) {
+      pathSync.watchMissingRoot(src);
     }
+    List<NodeReader.Result> tgt =
+        lockstep
+            ? NodeReader.read(ctx.target(), chunk, true, null)
+            : readTargetForTSync(chunk, src, pass.records);
     List<String> next = new ArrayList<>();
-    List<Decision> writes = new ArrayList<>();
-    Map<String, NodeState> sourceStates = new HashMap<>();
+    List<String> writes = new ArrayList<>();
     for (int i = 0; i < chunk.size(); i++) {
       String p = chunk.get(i);
       NodeReader.Result s = src.get(i);
       NodeReader.Result t = tgt.get(i);
       if (s.error() != null || t.error() != null) {
         ctx.audit().alarm(p, "cannot read: " + (s.error() != null ? s.error() : t.error()).name());
-        unreadable.add(p);
+        pass.unreadable.add(p);
         continue;
       }
-      unvisitedRecords.remove(p);
-      sourceStates.put(p, s.state());
+      pass.unvisitedRecords.remove(p);
       if (ctx.scope().contains(p)) {
-        PathView v = new PathView(p, s.state(), t.state(), records.contains(p));
-        Decision d = ctx.rules().decide(v);
-        if (ctx.rules().countsAsSource(v)) {
-          counts.source++;
-        }
-        if (ctx.rules().countsAsTarget(v)) {
-          counts.target++;
-        }
-        if (d.action() instanceof Action.Delete) {
-          deletions.add(d);
-        } else if (d.writes() || d.action() instanceof Action.Alarm) {
-          writes.add(d);
-        }
+        nominate(new PathView(p, s.state(), t.state(), pass.records.contains(p)), pass, writes);
         if (lockstep && t.state().isEphemeral()) {
-          for (String a = SyncScope.parent(p); !"/".equals(a); a = SyncScope.parent(a)) {
-            if (!protectedPaths.add(a)) {
-              break;
-            }
-          }
+          protectAncestors(p, pass.protectedPaths);
         }
       }
       Set<String> children = new HashSet<>();
@@ -181,147 +143,132 @@ public final class FullReconcile {
         }
       }
     }
-    applyClaimed(writes, sourceStates, counts);
+    pass.changed += syncClaimed(writes);
     if (lockstep) {
       alignSequenceCounters(chunk, src, tgt);
     }
     return next;
   }
 
-  /** all_sync: T's sequence counter of every synced parent at or above S's. */
-  private void alignSequenceCounters(
-      List<String> chunk, List<NodeReader.Result> src, List<NodeReader.Result> tgt)
-      throws InterruptedException {
-    Map<String, Integer> raise = new HashMap<>();
-    for (int i = 0; i < chunk.size(); i++) {
-      NodeReader.Result s = src.get(i);
-      NodeReader.Result t = tgt.get(i);
-      if (s.state() == null
-          || t.state() == null
-          || !s.state().exists()
-          || s.nextSequence() == 0
-          || !ctx.scope().contains(s.path())) {
-        continue;
-      }
-      Set<String> missing = new HashSet<>(s.state().children());
-      if (t.state().children() != null) {
-        missing.removeAll(t.state().children());
-      }
-      int n = SequenceCounters.shortfall(s, t, missing.size());
-      if (n > 0) {
-        raise.put(s.path(), n);
+  /** t_sync only needs S where T holds an ephemeral or a record names the path. */
+  private List<NodeReader.Result> readTargetForTSync(
+      List<String> chunk, List<NodeReader.Result> src, Set<String> records)
+      throws SideUnavailableException, InterruptedException {
+    List<String> wanted = new ArrayList<>();
+    for (NodeReader.Result s : src) {
+      if (s.state() != null && (ctx.rules().needsTarget(s.state()) || records.contains(s.path()))) {
+        wanted.add(s.path());
       }
     }
-    sequenceCounters.raise(raise);
+    Map<String, NodeReader.Result> byPath = new HashMap<>();
+    for (NodeReader.Result r : NodeReader.read(ctx.target(), wanted, false, null)) {
+      byPath.put(r.path(), r);
+    }
+    List<NodeReader.Result> tgt = new ArrayList<>(chunk.size());
+    for (String p : chunk) {
+      tgt.add(byPath.getOrDefault(p, new NodeReader.Result(p, NodeState.ABSENT, null)));
+    }
+    return tgt;
   }
 
-  /** Applies decisions for the paths no worker holds; the others are synced again after. */
-  private void applyClaimed(
-      List<Decision> decisions, Map<String, NodeState> sourceStates, Counts counts)
-      throws InterruptedException, SideUnavailableException {
-    if (decisions.isEmpty()) {
-      return;
+  /** Counts the path and nominates it for a write, a deletion at the end, or an alarm. */
+  private void nominate(PathView v, Pass pass, List<String> writes) {
+    if (ctx.rules().countsAsSource(v)) {
+      pass.source++;
     }
-    List<String> paths = new ArrayList<>(decisions.size());
-    for (Decision d : decisions) {
-      paths.add(d.action().path());
+    if (ctx.rules().countsAsTarget(v)) {
+      pass.target++;
+    }
+    Decision d = ctx.rules().decide(v);
+    if (d.action() instanceof Action.Delete) {
+      pass.deletions.add(v.path());
+    } else if (d.writes() || d.action() instanceof Action.Alarm) {
+      writes.add(v.path());
+    }
+  }
+
+  private static void protectAncestors(String path, Set<String> protectedPaths) {
+    for (String a = SyncScope.parent(path); !"/".equals(a); a = SyncScope.parent(a)) {
+      if (!protectedPaths.add(a)) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Claims the nominated paths no worker holds and syncs them from fresh reads; the others are
+   * synced by their worker and once more after it.
+   *
+   * @return the writes decided from the fresh reads
+   */
+  private int syncClaimed(List<String> paths)
+      throws InterruptedException, SideUnavailableException {
+    if (paths.isEmpty()) {
+      return 0;
     }
     Set<String> claimed = ctx.dirty().tryClaim(paths);
     try {
-      List<Decision> mine = new ArrayList<>(claimed.size());
-      for (Decision d : decisions) {
-        if (claimed.contains(d.action().path())) {
-          mine.add(d);
-        }
-      }
-      counts.changed += pathSync.apply(mine, sourceStates, false);
+      return pathSync.sync(new ArrayList<>(claimed), Set.of(), false);
     } finally {
       ctx.dirty().release(claimed);
     }
   }
 
-  private void stepRecorded(List<String> chunk, Counts counts, List<Decision> deletions)
+  private void stepRecorded(List<String> chunk, Pass pass)
       throws SideUnavailableException, InterruptedException {
     List<NodeReader.Result> src = NodeReader.read(ctx.source(), chunk, false, null);
     List<NodeReader.Result> tgt = NodeReader.read(ctx.target(), chunk, false, null);
-    List<Decision> writes = new ArrayList<>();
+    List<String> writes = new ArrayList<>();
     for (int i = 0; i < chunk.size(); i++) {
       NodeReader.Result s = src.get(i);
       NodeReader.Result t = tgt.get(i);
       if (s.error() != null || t.error() != null) {
+        pass.unreadable.add(chunk.get(i));
         continue;
       }
-      PathView v = new PathView(chunk.get(i), s.state(), t.state(), true);
-      Decision d = ctx.rules().decide(v);
-      if (ctx.rules().countsAsSource(v)) {
-        counts.source++;
-      }
-      if (ctx.rules().countsAsTarget(v)) {
-        counts.target++;
-      }
-      if (d.action() instanceof Action.Delete) {
-        deletions.add(d);
-      } else if (d.writes()) {
-        writes.add(d);
-      }
+      nominate(new PathView(chunk.get(i), s.state(), t.state(), true), pass, writes);
     }
-    applyClaimed(writes, Map.of(), counts);
+    pass.changed += syncClaimed(writes);
   }
 
-  private void applyDeletions(
-      List<Decision> deletions, Set<String> protectedPaths, Set<String> unreadable, Counts counts)
-      throws InterruptedException, SideUnavailableException {
-    if (deletions.isEmpty()) {
+  private void applyDeletions(Pass pass) throws InterruptedException, SideUnavailableException {
+    if (pass.deletions.isEmpty()) {
       return;
     }
+    List<String> candidates = new ArrayList<>();
+    for (String p : pass.deletions) {
+      if (underUnreadable(p, pass.unreadable)) {
+        continue;
+      }
+      if (pass.protectedPaths.contains(p)) {
+        ctx.audit().alarm(p, "kept: absent on source but a live ephemeral below it must stay");
+        continue;
+      }
+      candidates.add(p);
+    }
     int percent = ctx.config().massDeletePercent();
-    long managed = counts.target;
+    long managed = pass.target;
     if (percent < 100
-        && deletions.size() >= ctx.config().massDeleteMinimum()
-        && deletions.size() * 100L > managed * percent) {
+        && candidates.size() >= ctx.config().massDeleteMinimum()
+        && candidates.size() * 100L > managed * percent) {
       String why =
           String.format(
               "mass-delete guard: this pass would delete %d of the %d nodes this daemon manages on"
                   + " its target (more than %d%%); nothing deleted. Is --srcAddr the right"
-                  + " ensemble? Raise --maxDeletePercent (100 disables the guard) if this is"
-                  + " intended.",
-              deletions.size(), managed, percent);
+                  + " ensemble? If the deletions are intended, restart with --maxDeletePercent 100.",
+              candidates.size(), managed, percent);
       log.error(why);
       ctx.audit().alarm(ctx.scope().root(), why);
+      pass.changed += candidates.size();
       return;
     }
-    List<Decision> allowed = new ArrayList<>();
-    for (Decision d : deletions) {
-      String p = d.action().path();
-      if (underUnreadable(p, unreadable)) {
-        continue;
-      }
-      if (protectedPaths.contains(p)) {
-        ctx.audit()
-            .alarm(
-                p,
-                "kept: absent on source but a live ephemeral below it must stay (rule "
-                    + d.rule()
-                    + ")");
-        continue;
-      }
-      allowed.add(d);
+    // deepest first; each is decided again from fresh reads (a definite NoNode on the source)
+    candidates.sort((a, b) -> Integer.compare(SyncScope.depth(b), SyncScope.depth(a)));
+    int chunkSize = ctx.config().tuning().reconcileBatch();
+    for (int from = 0; from < candidates.size(); from += chunkSize) {
+      pass.changed +=
+          syncClaimed(candidates.subList(from, Math.min(candidates.size(), from + chunkSize)));
     }
-    // deletes only on a definite NoNode: read the source again right before
-    List<String> paths = new ArrayList<>(allowed.size());
-    for (Decision d : allowed) {
-      paths.add(d.action().path());
-    }
-    boolean[] exists = NodeReader.exist(ctx.source(), paths);
-    List<Decision> confirmed = new ArrayList<>();
-    for (int i = 0; i < exists.length; i++) {
-      if (!exists[i]) {
-        confirmed.add(allowed.get(i));
-      } else {
-        ctx.dirty().mark(paths.get(i));
-      }
-    }
-    applyClaimed(confirmed, Map.of(), new Counts());
   }
 
   private static boolean underUnreadable(String path, Set<String> unreadable) {
@@ -333,7 +280,38 @@ public final class FullReconcile {
     return false;
   }
 
-  /** All records on T, as the paths they name. */
+  /** all_sync: T's sequence counter of every synced parent at or above S's. */
+  private void alignSequenceCounters(
+      List<String> chunk, List<NodeReader.Result> src, List<NodeReader.Result> tgt)
+      throws InterruptedException {
+    Map<String, Long> raise = new HashMap<>();
+    for (int i = 0; i < chunk.size(); i++) {
+      NodeReader.Result s = src.get(i);
+      NodeReader.Result t = tgt.get(i);
+      if (s.state() == null
+          || t.state() == null
+          || !s.state().exists()
+          || t.state().isEphemeral()
+          || s.nextSequence() == 0
+          || !ctx.scope().contains(s.path())) {
+        continue;
+      }
+      Set<String> missing = new HashSet<>(s.state().children());
+      if (t.state().children() != null) {
+        missing.removeAll(t.state().children());
+      }
+      long n = SequenceCounters.shortfall(s, t, missing.size());
+      if (n > 0) {
+        raise.put(s.path(), n);
+      }
+    }
+    sequenceCounters.raise(raise);
+  }
+
+  /**
+   * All records on T, as the paths they name. A name that does not decode to a valid path names
+   * nothing: t_sync removes it, all_sync ignores it; either way it is reported once.
+   */
   private Set<String> listRecords() throws SideUnavailableException, InterruptedException {
     ZkSide side = ctx.recordSide();
     Reply r = ZkSide.await(side.getChildren(SyncScope.MIGRATION_ROOT, null), side.replyTimeout());
@@ -344,16 +322,41 @@ public final class FullReconcile {
       return Set.of();
     }
     if (!r.ok()) {
-      throw new SideUnavailableException("cannot list records: " + r.code());
+      throw new SideUnavailableException(
+          "cannot list " + SyncScope.MIGRATION_ROOT + " on T: " + r.code());
     }
     Set<String> out = new HashSet<>(r.children().size() * 2);
+    List<WriteOp> malformed = new ArrayList<>();
     for (String name : r.children()) {
-      try {
-        out.add(RecordName.unescape(name));
-      } catch (IllegalArgumentException e) {
-        log.warn("ignoring record with a malformed name: {}", name);
+      String path = decodeRecord(name);
+      if (path != null) {
+        out.add(path);
+        continue;
+      }
+      if (reportedBadRecords.add(name)) {
+        log.warn(
+            "record {}/{} does not name a valid path{}",
+            SyncScope.MIGRATION_ROOT,
+            name,
+            lockstep ? "; ignored" : "; removing it");
+      }
+      if (!lockstep) {
+        malformed.add(new WriteOp.Delete(SyncScope.MIGRATION_ROOT + "/" + name, -1));
       }
     }
+    if (!malformed.isEmpty()) {
+      ctx.recordWriter().apply(malformed);
+    }
     return out;
+  }
+
+  private static String decodeRecord(String name) {
+    try {
+      String path = RecordName.unescape(name);
+      PathUtils.validatePath(path);
+      return path;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.zk2zk.reconcile;
 import io.zk2zk.apply.Outcome;
 import io.zk2zk.apply.WriteOp;
 import io.zk2zk.audit.AuditOperation;
+import io.zk2zk.config.DaemonKind;
 import io.zk2zk.decide.Action;
 import io.zk2zk.decide.Decision;
 import io.zk2zk.decide.NodeState;
@@ -10,7 +11,9 @@ import io.zk2zk.decide.PathView;
 import io.zk2zk.decide.SyncScope;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.zk.NodeReader;
+import io.zk2zk.zk.Reply;
 import io.zk2zk.zk.SideUnavailableException;
+import io.zk2zk.zk.ZkSide;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,22 +21,23 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.zookeeper.KeeperException.Code;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Syncs a batch of paths the level-triggered way: read each path on both sides now, decide by the
- * rules, apply the writes (creates parents first, deletes children first), audit every write. Used
- * by the workers for watch-driven changes and by the full reconcile for its walk.
+ * Syncs a batch of claimed paths the level-triggered way: read each path on both sides now, decide
+ * by the rules, apply the writes (creates parents first, deletes children first), audit every
+ * write. The workers use it for watch-driven changes; a full reconcile pass uses it for the paths
+ * its walk found different, so that every write is decided from reads made under the claim.
  */
 public final class PathSync {
 
   private static final Logger log = LoggerFactory.getLogger(PathSync.class);
 
   /** Names ending in ten digits look like sequential nodes, whose parent's counter matters. */
-  private static final java.util.regex.Pattern SEQUENTIAL =
-      java.util.regex.Pattern.compile(".*\\d{10}$");
+  private static final Pattern SEQUENTIAL = Pattern.compile(".*\\d{10}$");
 
   private final SyncContext ctx;
   private final SequenceCounters sequenceCounters;
@@ -43,31 +47,51 @@ public final class PathSync {
     this.sequenceCounters = new SequenceCounters(ctx);
   }
 
-  /** Syncs dirty paths claimed from {@link DirtyPaths}; the caller releases them. */
+  /** Syncs dirty paths taken from {@link DirtyPaths}; the caller releases them. */
   public void syncDirty(List<DirtyPaths.Entry> batch)
       throws SideUnavailableException, InterruptedException {
     List<String> paths = new ArrayList<>(batch.size());
     Set<String> childrenChanged = new HashSet<>();
     for (DirtyPaths.Entry e : batch) {
-      if (ctx.scope().contains(e.path()) || ("/".equals(e.path()) && e.childrenChanged())) {
-        paths.add(e.path());
-        if (e.childrenChanged()) {
-          childrenChanged.add(e.path());
-        }
+      paths.add(e.path());
+      if (e.childrenChanged()) {
+        childrenChanged.add(e.path());
+      }
+    }
+    sync(paths, childrenChanged, true);
+  }
+
+  /**
+   * Reads, decides and applies for paths the caller has claimed.
+   *
+   * @param childrenChanged paths whose children may have changed (per-node watch mode)
+   * @param watchDriven true for workers: also align sequence counters of parents of copied
+   *     sequential-looking nodes and, in per-node mode, mark the children of new copies
+   * @return the number of writes decided
+   */
+  public int sync(List<String> candidates, Set<String> childrenChanged, boolean watchDriven)
+      throws SideUnavailableException, InterruptedException {
+    List<String> paths = new ArrayList<>(candidates.size());
+    for (String p : candidates) {
+      // "/" is never synced, but in per-node mode its children are watched
+      if (ctx.scope().contains(p) || ("/".equals(p) && childrenChanged.contains(p))) {
+        paths.add(p);
       }
     }
     if (paths.isEmpty()) {
-      return;
+      return 0;
     }
     boolean perNode = ctx.perNodeWatches();
     List<NodeReader.Result> src =
         NodeReader.read(ctx.source(), paths, perNode, ctx.sourceWatcher());
+    if (perNode) {
+      watchMissingRoot(src);
+    }
     List<NodeReader.Result> tgt = readTargetWhereNeeded(src);
     if (perNode) {
       diffChildren(src, childrenChanged);
     }
     List<PathView> views = new ArrayList<>(paths.size());
-    List<String> needRecord = new ArrayList<>();
     for (int i = 0; i < paths.size(); i++) {
       NodeReader.Result s = src.get(i);
       NodeReader.Result t = tgt.get(i);
@@ -78,11 +102,8 @@ public final class PathSync {
         continue; // decided by the source alone, and the decision is to do nothing
       }
       views.add(new PathView(s.path(), s.state(), t.state(), false));
-      if (s.state().exists() != t.state().exists()) {
-        needRecord.add(s.path());
-      }
     }
-    views = withRecords(views, needRecord);
+    views = withRecords(views);
     List<Decision> decisions = new ArrayList<>(views.size());
     for (PathView v : views) {
       decisions.add(ctx.rules().decide(v));
@@ -93,7 +114,20 @@ public final class PathSync {
         sourceStates.put(s.path(), s.state());
       }
     }
-    apply(decisions, sourceStates, true);
+    return apply(decisions, sourceStates, watchDriven);
+  }
+
+  /**
+   * Per-node mode: a read of a missing node leaves no watch, so when the synced root is missing, an
+   * exists watch tells when it appears.
+   */
+  void watchMissingRoot(List<NodeReader.Result> src) throws InterruptedException {
+    for (NodeReader.Result s : src) {
+      if (s.path().equals(ctx.scope().root()) && s.state() != null && !s.state().exists()) {
+        ZkSide.await(
+            ctx.source().existsWatch(s.path(), ctx.sourceWatcher()), ctx.source().replyTimeout());
+      }
+    }
   }
 
   /**
@@ -137,54 +171,59 @@ public final class PathSync {
   private void diffChildren(List<NodeReader.Result> src, Set<String> childrenChanged)
       throws SideUnavailableException, InterruptedException {
     List<String> parents = new ArrayList<>();
+    Map<String, List<String>> sourceChildren = new HashMap<>();
     for (NodeReader.Result s : src) {
       if (childrenChanged.contains(s.path()) && s.state() != null) {
         parents.add(s.path());
+        sourceChildren.put(
+            s.path(), s.state().children() != null ? s.state().children() : List.of());
       }
     }
     if (parents.isEmpty()) {
       return;
     }
-    List<NodeReader.Result> tgt = NodeReader.read(ctx.target(), parents, true, null);
-    Map<String, List<String>> sourceChildren = new HashMap<>();
-    for (NodeReader.Result s : src) {
-      if (s.state() != null && s.state().children() != null) {
-        sourceChildren.put(s.path(), s.state().children());
+    for (NodeReader.Result t : NodeReader.read(ctx.target(), parents, true, null)) {
+      if (t.state() == null) {
+        continue;
       }
-    }
-    for (NodeReader.Result t : tgt) {
-      Set<String> a = new HashSet<>(sourceChildren.getOrDefault(t.path(), List.of()));
-      Set<String> b =
-          new HashSet<>(
-              t.state() != null && t.state().children() != null ? t.state().children() : List.of());
-      Set<String> differ = new HashSet<>(a);
-      differ.addAll(b);
-      Set<String> both = new HashSet<>(a);
-      both.retainAll(b);
-      differ.removeAll(both);
+      Set<String> onSource = new HashSet<>(sourceChildren.get(t.path()));
+      Set<String> onTarget =
+          new HashSet<>(t.state().children() != null ? t.state().children() : List.of());
+      Set<String> differ = new HashSet<>(onSource);
+      differ.addAll(onTarget);
+      onSource.retainAll(onTarget);
+      differ.removeAll(onSource);
       for (String name : differ) {
         String child = SyncScope.child(t.path(), name);
         if (ctx.scope().walks(child)) {
-          ctx.dirty().mark(child);
+          ctx.dirty().mark(child, true);
         }
       }
     }
   }
 
-  /** Fills in whether a record names each view's path, reading the record side. */
-  List<PathView> withRecords(List<PathView> views, List<String> needRecord)
+  /**
+   * Fills in whether a record names each view's path where the rule depends on it, reading the
+   * record side now. A record that cannot be read counts as present: that is the choice that
+   * neither copies a t_sync copy back to T nor deletes anything.
+   */
+  List<PathView> withRecords(List<PathView> views)
       throws SideUnavailableException, InterruptedException {
+    List<String> needRecord = new ArrayList<>();
+    List<String> recordPaths = new ArrayList<>();
+    for (PathView v : views) {
+      if (ctx.rules().needsRecord(v.source(), v.target())) {
+        needRecord.add(v.path());
+        recordPaths.add(SyncScope.recordPath(v.path()));
+      }
+    }
     if (needRecord.isEmpty()) {
       return views;
     }
-    List<String> recordPaths = new ArrayList<>(needRecord.size());
-    for (String p : needRecord) {
-      recordPaths.add(SyncScope.recordPath(p));
-    }
-    boolean[] exists = NodeReader.exist(ctx.recordSide(), recordPaths);
+    NodeReader.Presence[] presence = NodeReader.exist(ctx.recordSide(), recordPaths);
     Set<String> recorded = new HashSet<>();
-    for (int i = 0; i < exists.length; i++) {
-      if (exists[i]) {
+    for (int i = 0; i < presence.length; i++) {
+      if (presence[i] != NodeReader.Presence.ABSENT) {
         recorded.add(needRecord.get(i));
       }
     }
@@ -198,14 +237,11 @@ public final class PathSync {
 
   /**
    * Applies decisions. Records are written before the copies they name and deleted after; creates
-   * go parents first, deletes children first. With {@code watchDriven} (not a reconcile pass), the
-   * source children of a node just created are marked, so that children created together with their
-   * parent are not missed.
+   * go parents first, deletes children first.
    *
-   * @return the number of writes made or attempted
+   * @return the number of writes decided
    */
-  public int apply(
-      List<Decision> decisions, Map<String, NodeState> sourceStates, boolean watchDriven)
+  int apply(List<Decision> decisions, Map<String, NodeState> sourceStates, boolean watchDriven)
       throws InterruptedException, SideUnavailableException {
     List<Action.Create> creates = new ArrayList<>();
     List<Action.SetData> updates = new ArrayList<>();
@@ -250,29 +286,7 @@ public final class PathSync {
       return;
     }
     creates.sort(Comparator.comparingInt(c -> SyncScope.depth(c.path())));
-    // t_sync: the record first, so that all_sync never mistakes the copy for source data
-    List<Action.Create> recorded = new ArrayList<>();
-    for (Action.Create c : creates) {
-      if (c.withRecord()) {
-        recorded.add(c);
-      }
-    }
-    Set<String> recordFailed = new HashSet<>();
-    if (!recorded.isEmpty()) {
-      List<WriteOp> ops = new ArrayList<>();
-      for (Action.Create c : recorded) {
-        ops.add(new WriteOp.Create(SyncScope.recordPath(c.path()), new byte[0]));
-      }
-      List<Outcome> outs = ctx.recordWriter().apply(ops);
-      for (int i = 0; i < outs.size(); i++) {
-        if (!outs.get(i).success()) {
-          String p = recorded.get(i).path();
-          recordFailed.add(p);
-          ctx.audit()
-              .write(AuditOperation.EventNodeCreated, false, "record " + outs.get(i).extra(), p);
-        }
-      }
-    }
+    Set<String> recordFailed = writeRecordsFirst(creates);
     List<WriteOp> ops = new ArrayList<>(creates.size() + updates.size());
     for (Action.Create c : creates) {
       if (!recordFailed.contains(c.path())) {
@@ -282,45 +296,41 @@ public final class PathSync {
     for (Action.SetData s : updates) {
       ops.add(new WriteOp.SetData(s.path(), s.data()));
     }
-    List<Outcome> outs = ctx.targetWriter().apply(ops);
     Set<String> sequentialParents = new HashSet<>();
-    for (Outcome o : outs) {
+    for (Outcome o : ctx.targetWriter().apply(ops)) {
+      String path = o.op().path();
+      boolean create = o.op() instanceof WriteOp.Create;
       Outcome result = o;
-      if (o.op() instanceof WriteOp.Create c && !o.success() && o.code() == Code.NONODE) {
-        result = createWithAncestors(c);
+      if (create && !o.success() && o.code() == Code.NONODE) {
+        result = createWithAncestors((WriteOp.Create) o.op());
       }
-      if (o.op() instanceof WriteOp.SetData && !o.success() && o.code() == Code.NONODE) {
-        // the target node vanished after we read it: look at the path again
-        ctx.dirty().mark(o.op().path());
+      if (!create && !o.success() && o.code() == Code.NONODE) {
+        ctx.dirty().mark(path); // the target node vanished after we read it: look again
         continue;
       }
       ctx.audit()
           .write(
-              o.op() instanceof WriteOp.Create
-                  ? AuditOperation.EventNodeCreated
-                  : AuditOperation.EventNodeDataChanged,
+              create ? AuditOperation.EventNodeCreated : AuditOperation.EventNodeDataChanged,
               result.success(),
               result.extra(),
-              o.op().path());
-      if (o.op() instanceof WriteOp.Create
-          && result.success()
-          && SEQUENTIAL.matcher(o.op().path()).matches()) {
-        sequentialParents.add(SyncScope.parent(o.op().path()));
+              path);
+      if (create && result.success() && result.code() == Code.NODEEXISTS) {
+        ctx.dirty().mark(path); // someone else created it: its data still needs comparing
       }
-      if (watchDriven && o.op() instanceof WriteOp.Create && result.success()) {
-        NodeState s = sourceStates.get(o.op().path());
-        if (s != null && s.children() != null) {
-          for (String name : s.children()) {
-            String child = SyncScope.child(o.op().path(), name);
-            if (ctx.scope().walks(child)) {
-              ctx.dirty().mark(child);
-            }
-          }
+      if (!result.success() && result.code() != null && Reply.isTransient(result.code())) {
+        ctx.dirty().mark(path); // the connection failed for good this time: try again later
+      }
+      if (create && result.success()) {
+        if (SEQUENTIAL.matcher(path).matches()) {
+          sequentialParents.add(SyncScope.parent(path));
+        }
+        if (watchDriven && ctx.perNodeWatches()) {
+          markSourceChildren(path, sourceStates.get(path));
         }
       }
     }
     // a reconcile pass aligns every parent it walks itself; this is for watch-driven copies
-    if (watchDriven && ctx.config().kind() == io.zk2zk.config.DaemonKind.ALL_SYNC) {
+    if (watchDriven && ctx.config().kind() == DaemonKind.ALL_SYNC) {
       sequentialParents.removeIf(p -> !ctx.scope().contains(p));
       try {
         sequenceCounters.align(new ArrayList<>(sequentialParents));
@@ -330,21 +340,58 @@ public final class PathSync {
     }
   }
 
-  /**
-   * Creates the missing ancestors of a node on the target (as persistent nodes with the source's
-   * data for each), then the node. Registries create parents on the fly, so a child can be seen
-   * before its parent has been copied.
-   */
+  /** Children created together with their parent may predate the parent's new child watch. */
+  private void markSourceChildren(String path, NodeState source) {
+    if (source == null || source.children() == null) {
+      return;
+    }
+    for (String name : source.children()) {
+      String child = SyncScope.child(path, name);
+      if (ctx.scope().walks(child)) {
+        ctx.dirty().mark(child, true);
+      }
+    }
+  }
+
+  /** t_sync: the record first, so that all_sync never mistakes the copy for source data. */
+  private Set<String> writeRecordsFirst(List<Action.Create> creates) throws InterruptedException {
+    List<Action.Create> recorded = new ArrayList<>();
+    for (Action.Create c : creates) {
+      if (c.withRecord()) {
+        recorded.add(c);
+      }
+    }
+    Set<String> failed = new HashSet<>();
+    if (recorded.isEmpty()) {
+      return failed;
+    }
+    List<WriteOp> ops = new ArrayList<>();
+    for (Action.Create c : recorded) {
+      ops.add(new WriteOp.Create(SyncScope.recordPath(c.path()), new byte[0]));
+    }
+    List<Outcome> outs = ctx.recordWriter().apply(ops);
+    for (int i = 0; i < outs.size(); i++) {
+      if (!outs.get(i).success()) {
+        String p = recorded.get(i).path();
+        failed.add(p);
+        ctx.audit()
+            .write(AuditOperation.EventNodeCreated, false, "record " + outs.get(i).extra(), p);
+        ctx.dirty().mark(p);
+      }
+    }
+    return failed;
+  }
+
   private Outcome createWithAncestors(WriteOp.Create create) throws InterruptedException {
     List<String> ancestors = new ArrayList<>();
     for (String p = SyncScope.parent(create.path()); !"/".equals(p); p = SyncScope.parent(p)) {
       ancestors.add(0, p);
     }
     try {
-      boolean[] present = NodeReader.exist(ctx.target(), ancestors);
+      NodeReader.Presence[] present = NodeReader.exist(ctx.target(), ancestors);
       List<String> missing = new ArrayList<>();
       for (int i = 0; i < ancestors.size(); i++) {
-        if (!present[i]) {
+        if (present[i] == NodeReader.Presence.ABSENT) {
           missing.add(ancestors.get(i));
         }
       }

@@ -23,6 +23,7 @@ public final class ReconcileLoop implements AutoCloseable {
   private final Duration interval;
   private final Consumer<PassResult> onPass;
   private final BooleanSupplier sidesConnected;
+  private final Consumer<Throwable> onFatal;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private final AtomicBoolean running = new AtomicBoolean();
@@ -32,13 +33,16 @@ public final class ReconcileLoop implements AutoCloseable {
 
   /**
    * @param sidesConnected true when every session the pass uses is connected
+   * @param onFatal told when the loop dies of an {@link Error}
    */
   public ReconcileLoop(
       FullReconcile reconcile,
       Duration interval,
       Consumer<PassResult> onPass,
-      BooleanSupplier sidesConnected) {
+      BooleanSupplier sidesConnected,
+      Consumer<Throwable> onFatal) {
     this.reconcile = reconcile;
+    this.onFatal = onFatal;
     this.sidesConnected = sidesConnected;
     this.interval = interval;
     this.onPass = onPass;
@@ -104,6 +108,11 @@ public final class ReconcileLoop implements AutoCloseable {
         return;
       } catch (RuntimeException e) {
         log.error("reconcile pass failed; nothing deleted; retrying next pass", e);
+      } catch (Error e) {
+        // e.g. OutOfMemoryError: a daemon without reconcile passes must not run on quietly
+        log.error("fatal error in the reconcile thread; stopping", e);
+        onFatal.accept(e);
+        return;
       }
     }
   }

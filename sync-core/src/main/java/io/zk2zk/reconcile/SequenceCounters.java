@@ -6,6 +6,7 @@ import io.zk2zk.decide.SyncScope;
 import io.zk2zk.zk.NodeReader;
 import io.zk2zk.zk.SideUnavailableException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,11 +17,19 @@ import org.slf4j.LoggerFactory;
  * Keeps the sequence counter of every synced parent on T at or above the one on S, so that a
  * sequential node a client creates on T sorts after every copied one (locks, queues and leader
  * elections keep working). No API sets the counter; each child create advances it by one, so the
- * counter is raised by creating and deleting a throwaway child, in {@code multi} batches.
+ * counter is raised by creating and deleting a throwaway child, in {@code multi} batches built as
+ * they are sent. One call raises a parent by at most {@link #MAX_PER_CALL}, so that a counter in
+ * the millions neither fills the heap nor holds up a pass for long; the next pass goes on.
  */
 final class SequenceCounters {
 
   private static final Logger log = LoggerFactory.getLogger(SequenceCounters.class);
+
+  /** Create/delete pairs sent per round: 4 multis of 500 operations. */
+  private static final int PAIRS_PER_ROUND = 1000;
+
+  /** About 30 s of work on a local server (200,000 increments took 6.3 s). */
+  static final long MAX_PER_CALL = 1_000_000;
 
   private final SyncContext ctx;
   private final String throwawayName = SyncScope.SEQUENCE_BUMP_PREFIX + UUID.randomUUID();
@@ -29,35 +38,38 @@ final class SequenceCounters {
     this.ctx = ctx;
   }
 
-  /**
-   * Raises T's counters by the given amounts ({@code path → increments}); the parents must exist on
-   * T.
-   */
-  void raise(Map<String, Integer> increments) throws InterruptedException {
-    for (Map.Entry<String, Integer> e : increments.entrySet()) {
+  /** Raises T's counters by the given amounts ({@code path → increments}); parents exist on T. */
+  void raise(Map<String, Long> increments) throws InterruptedException {
+    for (Map.Entry<String, Long> e : increments.entrySet()) {
       String child = SyncScope.child(e.getKey(), throwawayName);
-      List<WriteOp> ops = new ArrayList<>(e.getValue() * 2);
-      for (int i = 0; i < e.getValue(); i++) {
-        ops.add(new WriteOp.Create(child, new byte[0]));
-        ops.add(new WriteOp.Delete(child, -1));
-      }
-      int failed = 0;
-      for (Outcome o : ctx.targetWriter().apply(ops)) {
-        if (!o.success()) {
-          failed++;
+      long wanted = Math.min(e.getValue(), MAX_PER_CALL);
+      long done = 0;
+      while (done < wanted) {
+        int pairs = (int) Math.min(PAIRS_PER_ROUND, wanted - done);
+        List<WriteOp> ops = new ArrayList<>(pairs * 2);
+        for (int i = 0; i < pairs; i++) {
+          ops.add(new WriteOp.Create(child, new byte[0]));
+          ops.add(new WriteOp.Delete(child, -1));
         }
+        for (Outcome o : ctx.targetWriter().apply(ops)) {
+          if (!o.success()) {
+            log.warn(
+                "sequence counter of {} on target: raise stopped after {} of {} ({}); the next"
+                    + " pass goes on",
+                e.getKey(),
+                done,
+                e.getValue(),
+                o.code());
+            return;
+          }
+        }
+        done += pairs;
       }
-      if (failed == 0) {
-        log.info(
-            "sequence counter of {} on target raised by {} to match the source",
-            e.getKey(),
-            e.getValue());
-      } else {
-        log.warn(
-            "sequence counter of {} on target: {} writes failed; next pass retries",
-            e.getKey(),
-            failed);
-      }
+      log.info(
+          "sequence counter of {} on target raised by {}{}",
+          e.getKey(),
+          done,
+          done < e.getValue() ? " of " + e.getValue() + "; the next pass goes on" : " to match S");
     }
   }
 
@@ -65,8 +77,8 @@ final class SequenceCounters {
    * How much T's counter of a parent must rise: S's next suffix minus T's, less the children this
    * pass is about to copy (each copy advances T's counter by one).
    */
-  static int shortfall(NodeReader.Result source, NodeReader.Result target, int childrenToCopy) {
-    int targetNext = target.state().exists() ? target.nextSequence() : 0;
+  static long shortfall(NodeReader.Result source, NodeReader.Result target, int childrenToCopy) {
+    long targetNext = target.state().exists() ? target.nextSequence() : 0;
     return Math.max(0, source.nextSequence() - targetNext - childrenToCopy);
   }
 
@@ -75,14 +87,16 @@ final class SequenceCounters {
     if (parents.isEmpty()) {
       return;
     }
-    List<NodeReader.Result> s = NodeReader.read(ctx.source(), parents, true, null);
-    List<NodeReader.Result> t = NodeReader.read(ctx.target(), parents, true, null);
-    Map<String, Integer> raise = new java.util.HashMap<>();
+    // the stat of a plain read carries cversion and numChildren: no child lists needed
+    List<NodeReader.Result> s = NodeReader.read(ctx.source(), parents, false, null);
+    List<NodeReader.Result> t = NodeReader.read(ctx.target(), parents, false, null);
+    Map<String, Long> raise = new HashMap<>();
     for (int i = 0; i < parents.size(); i++) {
-      if (s.get(i).state() == null || t.get(i).state() == null || !t.get(i).state().exists()) {
+      NodeReader.Result onT = t.get(i);
+      if (s.get(i).state() == null || onT.state() == null || !onT.state().isPersistent()) {
         continue;
       }
-      int n = shortfall(s.get(i), t.get(i), 0);
+      long n = shortfall(s.get(i), onT, 0);
       if (n > 0) {
         raise.put(parents.get(i), n);
       }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.zookeeper.KeeperException.Code;
 
 /**
  * Answers {@code NotEmpty}: deletes the descendants that the same rules would delete, deepest
@@ -51,11 +52,11 @@ final class SubtreeDelete {
       level = next;
     }
     if (order.isEmpty()) {
-      return new Outcome(new WriteOp.Delete(top.path(), top.version()), null, true, "has deleted");
+      return new Outcome(
+          new WriteOp.Delete(top.path(), top.version()), Code.NONODE, true, "has deleted");
     }
     List<NodeReader.Result> src = NodeReader.read(ctx.source(), order, false, null);
     List<PathView> views = new ArrayList<>();
-    List<String> needRecord = new ArrayList<>();
     for (int i = 0; i < order.size(); i++) {
       String p = order.get(i);
       NodeState s = src.get(i).state() == null ? null : src.get(i).state();
@@ -63,9 +64,8 @@ final class SubtreeDelete {
         continue; // unreadable on the source: not evidence of absence, keep it
       }
       views.add(new PathView(p, s, targetStates.get(p), false));
-      needRecord.add(p);
     }
-    views = new PathSync(ctx).withRecords(views, needRecord);
+    views = new PathSync(ctx).withRecords(views);
     Map<String, Decision> decisions = new HashMap<>();
     for (PathView v : views) {
       decisions.put(v.path(), ctx.rules().decide(v));

@@ -18,9 +18,11 @@ public final class SyncWorkers implements AutoCloseable {
   private final PathSync pathSync;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicBoolean running = new AtomicBoolean();
+  private final java.util.function.Consumer<Throwable> onFatal;
 
-  public SyncWorkers(SyncContext ctx) {
+  public SyncWorkers(SyncContext ctx, java.util.function.Consumer<Throwable> onFatal) {
     this.ctx = ctx;
+    this.onFatal = onFatal;
     this.pathSync = new PathSync(ctx);
   }
 
@@ -64,6 +66,10 @@ public final class SyncWorkers implements AutoCloseable {
       } catch (RuntimeException e) {
         log.error("unexpected error syncing {} paths; they will be retried", batch.size(), e);
         retry = true;
+      } catch (Error e) {
+        log.error("fatal error in a worker; stopping", e);
+        onFatal.accept(e);
+        return;
       } finally {
         dirty.release(paths);
       }

@@ -27,8 +27,10 @@ public final class PerNodeWatchSource implements ChangeSource {
       return;
     }
     switch (e.getType()) {
-      case NodeChildrenChanged -> dirty.mark(path, true);
-      case NodeCreated, NodeDeleted, NodeDataChanged -> dirty.mark(path);
+      // a node deleted and re-created (one multi can do both) may have new children that no
+      // child watch announced: compare its children too
+      case NodeChildrenChanged, NodeCreated, NodeDeleted -> dirty.mark(path, true);
+      case NodeDataChanged -> dirty.mark(path);
       default -> {}
     }
   }

@@ -57,6 +57,36 @@ public record ConnectString(List<String> hosts, String chroot) {
     return String.join(",", hosts) + chroot;
   }
 
+  /**
+   * True when both strings name a common server (same address and port once resolved), whatever
+   * their chroots: syncing an ensemble onto itself, even into another chroot, never ends.
+   */
+  public boolean sharesServerWith(ConnectString other) {
+    java.util.Set<String> mine = resolvedServers();
+    for (String s : other.resolvedServers()) {
+      if (mine.contains(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private java.util.Set<String> resolvedServers() {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (String h : hosts) {
+      out.add(h.toLowerCase(java.util.Locale.ROOT));
+      try {
+        for (InetAddress a : InetAddress.getAllByName(host(h))) {
+          String ip = a.isLoopbackAddress() ? "loopback" : a.getHostAddress();
+          out.add(ip + ":" + port(h));
+        }
+      } catch (UnknownHostException e) {
+        // reported by checkResolvable
+      }
+    }
+    return out;
+  }
+
   /** Fails with a clear message when no host of the list resolves. */
   public void checkResolvable() throws StartupException {
     List<String> failures = new ArrayList<>();

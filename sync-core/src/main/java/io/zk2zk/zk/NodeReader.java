@@ -16,7 +16,7 @@ public final class NodeReader {
    *
    * @param error non-null when this node could not be read (for example NOAUTH)
    */
-  public record Result(String path, NodeState state, Code error, int nextSequence) {
+  public record Result(String path, NodeState state, Code error, long nextSequence) {
     public Result(String path, NodeState state, Code error) {
       this(path, state, error, 0);
     }
@@ -26,8 +26,8 @@ public final class NodeReader {
    * The suffix ZooKeeper gives the next sequential child: a per-parent count of child creates,
    * which clients see only as {@code (cversion + numChildren) / 2}.
    */
-  public static int nextSequence(org.apache.zookeeper.data.Stat stat) {
-    return (stat.getCversion() + stat.getNumChildren()) / 2;
+  public static long nextSequence(org.apache.zookeeper.data.Stat stat) {
+    return ((long) stat.getCversion() + stat.getNumChildren()) / 2;
   }
 
   private NodeReader() {}
@@ -65,10 +65,17 @@ public final class NodeReader {
       } else {
         List<String> children = null;
         if (c != null) {
-          children = c.ok() ? c.children() : List.of();
+          if (c.code() == Code.NONODE) {
+            children = List.of(); // deleted between the two reads
+          } else if (!c.ok()) {
+            out.add(new Result(p, null, c.code()));
+            continue;
+          } else {
+            children = c.children();
+          }
         }
         NodeKind kind = NodeKind.ofEphemeralOwner(d.stat().getEphemeralOwner());
-        int next = c != null && c.ok() ? nextSequence(c.stat()) : nextSequence(d.stat());
+        long next = c != null && c.ok() ? nextSequence(c.stat()) : nextSequence(d.stat());
         out.add(
             new Result(
                 p, new NodeState(kind, d.data(), d.stat().getVersion(), children), null, next));
@@ -77,20 +84,29 @@ public final class NodeReader {
     return out;
   }
 
-  /** Reads whether each path exists; NONODE is {@code false}. */
-  public static boolean[] exist(ZkSide side, List<String> paths)
+  /** Whether a node exists, as far as a read could tell. */
+  public enum Presence {
+    PRESENT,
+    ABSENT,
+    /** The read failed for this node (e.g. NOAUTH): no conclusion may be drawn. */
+    UNKNOWN
+  }
+
+  /** Reads whether each path exists; only NONODE is ABSENT. */
+  public static Presence[] exist(ZkSide side, List<String> paths)
       throws SideUnavailableException, InterruptedException {
     List<CompletableFuture<Reply>> replies = new ArrayList<>(paths.size());
     for (String p : paths) {
       replies.add(side.exists(p));
     }
-    boolean[] out = new boolean[paths.size()];
+    Presence[] out = new Presence[paths.size()];
     for (int i = 0; i < out.length; i++) {
       Reply r = ZkSide.await(replies.get(i), side.replyTimeout());
       if (r.isTransient()) {
         throw new SideUnavailableException(side.role() + " unavailable: " + r.code());
       }
-      out[i] = r.ok();
+      out[i] =
+          r.ok() ? Presence.PRESENT : r.code() == Code.NONODE ? Presence.ABSENT : Presence.UNKNOWN;
     }
     return out;
   }

@@ -10,7 +10,13 @@ public record Reply(
     Code code, byte[] data, Stat stat, List<String> children, List<OpResult> results) {
 
   static Reply of(int rc) {
-    return new Reply(Code.get(rc), null, null, null, null);
+    return new Reply(code(rc), null, null, null, null);
+  }
+
+  /** The code of a return value; one this client does not know counts as a system error. */
+  static Code code(int rc) {
+    Code c = Code.get(rc);
+    return c != null ? c : Code.SYSTEMERROR;
   }
 
   public boolean ok() {

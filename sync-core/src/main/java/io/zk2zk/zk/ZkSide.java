@@ -165,7 +165,7 @@ public final class ZkSide implements Closeable {
                 path,
                 watcher,
                 (rc, p, ctx, data, stat) ->
-                    f.complete(new Reply(Code.get(rc), data, stat, null, null)),
+                    f.complete(new Reply(Reply.code(rc), data, stat, null, null)),
                 null));
   }
 
@@ -176,8 +176,24 @@ public final class ZkSide implements Closeable {
                 path,
                 watcher,
                 (rc, p, ctx, children, stat) ->
-                    f.complete(new Reply(Code.get(rc), null, stat, children, null)),
+                    f.complete(new Reply(Reply.code(rc), null, stat, children, null)),
                 null));
+  }
+
+  /** An exists with a watch: the one read that leaves a watch on a node that is not there. */
+  public CompletableFuture<Reply> existsWatch(String path, Watcher watcher) {
+    return issue(
+        (zk, f) ->
+            zk.exists(
+                path,
+                watcher,
+                (rc, p, ctx, stat) -> f.complete(new Reply(Reply.code(rc), null, stat, null, null)),
+                null));
+  }
+
+  /** Makes this session's next reads see everything the ensemble's leader has committed. */
+  public CompletableFuture<Reply> sync(String path) {
+    return issue((zk, f) -> zk.sync(path, (rc, p, ctx) -> f.complete(Reply.of(rc)), null));
   }
 
   public CompletableFuture<Reply> exists(String path) {
@@ -186,7 +202,7 @@ public final class ZkSide implements Closeable {
             zk.exists(
                 path,
                 false,
-                (rc, p, ctx, stat) -> f.complete(new Reply(Code.get(rc), null, stat, null, null)),
+                (rc, p, ctx, stat) -> f.complete(new Reply(Reply.code(rc), null, stat, null, null)),
                 null));
   }
 
@@ -209,7 +225,7 @@ public final class ZkSide implements Closeable {
                 path,
                 data,
                 version,
-                (rc, p, ctx, stat) -> f.complete(new Reply(Code.get(rc), null, stat, null, null)),
+                (rc, p, ctx, stat) -> f.complete(new Reply(Reply.code(rc), null, stat, null, null)),
                 null));
   }
 
@@ -224,7 +240,7 @@ public final class ZkSide implements Closeable {
             zk.multi(
                 ops,
                 (rc, p, ctx, results) ->
-                    f.complete(new Reply(Code.get(rc), null, null, null, results)),
+                    f.complete(new Reply(Reply.code(rc), null, null, null, results)),
                 null));
   }
 
@@ -253,7 +269,9 @@ public final class ZkSide implements Closeable {
     try {
       return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      return new Reply(Code.OPERATIONTIMEOUT, null, null, null, null);
+      Reply timedOut = new Reply(Code.OPERATIONTIMEOUT, null, null, null, null);
+      f.complete(timedOut); // frees the in-flight permit; a late answer is ignored
+      return timedOut;
     } catch (java.util.concurrent.ExecutionException e) {
       return new Reply(Code.SYSTEMERROR, null, null, null, null);
     }
@@ -275,15 +293,22 @@ public final class ZkSide implements Closeable {
       return reply;
     }
     try {
-      inFlight.acquire();
+      if (!inFlight.tryAcquire(replyTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        reply.complete(new Reply(Code.OPERATIONTIMEOUT, null, null, null, null));
+        return reply;
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       reply.complete(new Reply(Code.CONNECTIONLOSS, null, null, null, null));
       return reply;
     }
+    // released exactly once: by the reply, or by a waiter that gave up (see await)
     reply.whenComplete((r, t) -> inFlight.release());
     try {
       request.send(curator.getZookeeperClient().getZooKeeper(), reply);
+    } catch (IllegalArgumentException e) {
+      // the client refuses the path itself (e.g. "/a/"): an answer about the node, not the link
+      reply.complete(new Reply(Code.BADARGUMENTS, null, null, null, null));
     } catch (Exception e) {
       reply.complete(new Reply(Code.CONNECTIONLOSS, null, null, null, null));
     }

@@ -47,6 +47,14 @@ class ConnectStringTest {
   }
 
   @Test
+  void sameServerSpelledDifferentlyIsDetectedWhateverTheChroot() {
+    ConnectString a = ConnectString.parse(List.of("127.0.0.1:2181"));
+    assertThat(a.sharesServerWith(ConnectString.parse(List.of("localhost:2181/new")))).isTrue();
+    assertThat(a.sharesServerWith(ConnectString.parse(List.of("x:1,127.0.0.1:2181")))).isTrue();
+    assertThat(a.sharesServerWith(ConnectString.parse(List.of("127.0.0.1:2182")))).isFalse();
+  }
+
+  @Test
   void conflictingChrootsAreRejected() {
     assertThatThrownBy(() -> ConnectString.parse(List.of("a:1/x", "b:2/y")))
         .isInstanceOf(IllegalArgumentException.class)
