@@ -82,13 +82,15 @@ public final class SyncDaemon implements AutoCloseable {
             "source",
             ConnectString.parse(java.util.List.of(config.sourceConnect())),
             config.sourceSession(),
-            reads);
+            reads,
+            config.sourceSecurity());
     target =
         new ZkSide(
             "target",
             ConnectString.parse(java.util.List.of(config.targetConnect())),
             config.targetSession(),
-            reads);
+            reads,
+            config.targetSecurity());
     if (source.connectString().sharesServerWith(target.connectString())) {
       throw new StartupException(
           "source "

@@ -108,10 +108,10 @@ class OriginalToolRecordsE2EIT {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
-              assertThat(MonitorLog.lastProgress(allSync.monitorLog()).orElseThrow().inSync())
-                  .isTrue();
-              assertThat(MonitorLog.lastProgress(tSync.monitorLog()).orElseThrow().inSync())
-                  .isTrue();
+              assertThat(MonitorLog.lastProgress(allSync.monitorLog()))
+                  .hasValueSatisfying(p -> assertThat(p.inSync()).isTrue());
+              assertThat(MonitorLog.lastProgress(tSync.monitorLog()))
+                  .hasValueSatisfying(p -> assertThat(p.inSync()).isTrue());
             });
 
     // live registrations untouched, on both sides

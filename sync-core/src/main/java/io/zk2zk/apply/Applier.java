@@ -155,7 +155,10 @@ public final class Applier {
 
   private CompletableFuture<Reply> sendOne(WriteOp op) {
     if (op instanceof WriteOp.Create c) {
-      return side.create(c.path(), c.data());
+      return side.create(c.path(), c.data(), c.acl());
+    }
+    if (op instanceof WriteOp.SetAcl a) {
+      return side.setAcl(a.path(), a.acl());
     }
     if (op instanceof WriteOp.SetData s) {
       return side.setData(s.path(), s.data(), -1);
@@ -178,8 +181,12 @@ public final class Applier {
     int bytes = 0;
     for (WriteOp op : ops) {
       int w = op.weight();
+      boolean alone = op instanceof WriteOp.SetAcl;
       if (!current.isEmpty()
-          && (current.size() >= tuning.multiOps() || bytes + w > tuning.multiBytes())) {
+          && (alone
+              || current.get(current.size() - 1) instanceof WriteOp.SetAcl
+              || current.size() >= tuning.multiOps()
+              || bytes + w > tuning.multiBytes())) {
         batches.add(current);
         current = new ArrayList<>();
         bytes = 0;

@@ -1,6 +1,8 @@
 package io.zk2zk.apply;
 
+import java.util.List;
 import org.apache.zookeeper.Op;
+import org.apache.zookeeper.data.ACL;
 
 /** One write to one side, as the apply stage sends it (alone or inside a {@code multi}). */
 public sealed interface WriteOp {
@@ -13,20 +15,35 @@ public sealed interface WriteOp {
   /** The same write as a {@code multi} member. */
   Op toOp();
 
-  /** Create a persistent node with an open ACL. */
-  record Create(String path, byte[] data) implements WriteOp {
+  /** Create a persistent node with the given ACL. */
+  record Create(String path, byte[] data, List<ACL> acl) implements WriteOp {
+
+    /** With an open ACL, as the original tool did. */
+    public Create(String path, byte[] data) {
+      this(path, data, org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE);
+    }
+
     @Override
     public int weight() {
-      return path.length() * 3 + (data == null ? 0 : data.length) + 64;
+      return path.length() * 3 + (data == null ? 0 : data.length) + 64 + acl.size() * 64;
     }
 
     @Override
     public Op toOp() {
-      return Op.create(
-          path,
-          data,
-          org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE,
-          org.apache.zookeeper.CreateMode.PERSISTENT);
+      return Op.create(path, data, acl, org.apache.zookeeper.CreateMode.PERSISTENT);
+    }
+  }
+
+  /** Set the ACL ({@code --copyAcl}). There is no such {@code multi} member: sent alone. */
+  record SetAcl(String path, List<ACL> acl) implements WriteOp {
+    @Override
+    public int weight() {
+      return path.length() * 3 + acl.size() * 64 + 32;
+    }
+
+    @Override
+    public Op toOp() {
+      throw new UnsupportedOperationException("setACL cannot be part of a multi");
     }
   }
 

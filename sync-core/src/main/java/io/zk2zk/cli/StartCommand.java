@@ -1,7 +1,9 @@
 package io.zk2zk.cli;
 
+import io.zk2zk.config.Credential;
 import io.zk2zk.config.DaemonKind;
 import io.zk2zk.config.LogSettings;
+import io.zk2zk.config.SideSecurity;
 import io.zk2zk.config.SyncConfig;
 import io.zk2zk.config.Tuning;
 import io.zk2zk.config.WatchMode;
@@ -216,6 +218,46 @@ public final class StartCommand implements Callable<Integer> {
   int startTimeout;
 
   @Option(
+      names = "--srcAuth",
+      paramLabel = "SCHEME:CREDENTIALS|@FILE|env:VAR",
+      description =
+          "credentials for the source session (repeatable), e.g. digest:user:password. To keep"
+              + " secrets off the command line, give @FILE (one scheme:credentials per line) or"
+              + " env:VAR (read from that environment variable). Never logged")
+  List<String> srcAuth = List.of();
+
+  @Option(
+      names = "--dstAuth",
+      paramLabel = "SCHEME:CREDENTIALS|@FILE|env:VAR",
+      description = "credentials for the target session (repeatable); same forms as --srcAuth")
+  List<String> dstAuth = List.of();
+
+  @Option(
+      names = "--srcClientConfig",
+      paramLabel = "FILE",
+      description =
+          "ZooKeeper client configuration for the source (ZKClientConfig properties: TLS with"
+              + " zookeeper.client.secure=true and zookeeper.ssl.*, SASL with"
+              + " zookeeper.sasl.client and a JAAS file)")
+  String srcClientConfig;
+
+  @Option(
+      names = "--dstClientConfig",
+      paramLabel = "FILE",
+      description = "ZooKeeper client configuration for the target; see --srcClientConfig")
+  String dstClientConfig;
+
+  @Option(
+      names = "--copyAcl",
+      arity = "0..1",
+      defaultValue = "false",
+      fallbackValue = "true",
+      description =
+          "copy each node's ACL instead of creating copies with an open ACL; the daemon warns"
+              + " when a copied ACL would lock it out (default: ${DEFAULT-VALUE})")
+  boolean copyAcl;
+
+  @Option(
       names = "--dstJuteMaxBuffer",
       defaultValue = "1048575",
       paramLabel = "BYTES",
@@ -298,8 +340,60 @@ public final class StartCommand implements Callable<Integer> {
         maxDeletePercent,
         maxDeleteMin,
         watchMode(),
+        new SideSecurity(
+            credentials("--srcAuth", srcAuth), clientConfig("--srcClientConfig", srcClientConfig)),
+        new SideSecurity(
+            credentials("--dstAuth", dstAuth), clientConfig("--dstClientConfig", dstClientConfig)),
+        copyAcl,
         tuning,
         logs);
+  }
+
+  /** Resolves credential values; error messages name the source of a secret, never the secret. */
+  private List<Credential> credentials(String flag, List<String> values) {
+    List<Credential> out = new java.util.ArrayList<>();
+    for (String v : values) {
+      List<String> lines;
+      String origin;
+      if (v.startsWith("@")) {
+        origin = "file " + v.substring(1);
+        try {
+          lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(v.substring(1)));
+        } catch (java.io.IOException | RuntimeException e) {
+          throw new ParameterException(spec.commandLine(), flag + ": cannot read " + origin);
+        }
+      } else if (v.startsWith("env:")) {
+        origin = "environment variable " + v.substring(4);
+        String value = System.getenv(v.substring(4));
+        if (value == null) {
+          throw new ParameterException(spec.commandLine(), flag + ": " + origin + " is not set");
+        }
+        lines = List.of(value);
+      } else {
+        origin = "the command line";
+        lines = List.of(v);
+      }
+      for (String line : lines) {
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        try {
+          out.add(Credential.parse(line.trim()));
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException(
+              spec.commandLine(),
+              flag + ": malformed credentials from " + origin + ": " + e.getMessage());
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private String clientConfig(String flag, String file) {
+    if (file != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
+      throw new ParameterException(spec.commandLine(), flag + ": cannot read " + file);
+    }
+    return file;
   }
 
   private WatchMode watchMode() {

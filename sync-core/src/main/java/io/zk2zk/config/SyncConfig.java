@@ -17,6 +17,9 @@ import java.time.Duration;
  *     manages deletes nothing (100 disables the guard)
  * @param massDeleteMinimum the guard applies only from this many deletions on
  * @param watchMode how changes on the source are detected
+ * @param sourceSecurity credentials and client configuration for the source
+ * @param targetSecurity credentials and client configuration for the target
+ * @param copyAcl copy each node's ACL instead of creating copies with an open ACL
  * @param tuning performance knobs
  * @param logs log destinations
  */
@@ -32,5 +35,8 @@ public record SyncConfig(
     int massDeletePercent,
     int massDeleteMinimum,
     WatchMode watchMode,
+    SideSecurity sourceSecurity,
+    SideSecurity targetSecurity,
+    boolean copyAcl,
     Tuning tuning,
     LogSettings logs) {}

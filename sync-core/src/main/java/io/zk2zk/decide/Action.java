@@ -1,5 +1,7 @@
 package io.zk2zk.decide;
 
+import java.util.List;
+
 /** What a rule asks the apply stage to do for one path. Pure data: no I/O happens here. */
 public sealed interface Action {
 
@@ -13,10 +15,23 @@ public sealed interface Action {
    * withRecord} (t_sync), the record is written on T first, and missing ancestors on the target are
    * copied from the source.
    */
-  record Create(String path, byte[] data, boolean withRecord) implements Action {}
+  record Create(String path, byte[] data, boolean withRecord, List<AclEntry> acl)
+      implements Action {
+    /** A copy with an open ACL. */
+    public Create(String path, byte[] data, boolean withRecord) {
+      this(path, data, withRecord, null);
+    }
+  }
 
-  /** Set the target's data to {@code data}. */
-  record SetData(String path, byte[] data) implements Action {}
+  /** Set the target's data to {@code data} (and its ACL to {@code acl} unless null). */
+  record SetData(String path, byte[] data, List<AclEntry> acl) implements Action {
+    public SetData(String path, byte[] data) {
+      this(path, data, null);
+    }
+  }
+
+  /** Set the target's ACL ({@code --copyAcl}): the data is already equal. */
+  record SetAcl(String path, List<AclEntry> acl) implements Action {}
 
   /**
    * Delete the path on the target if it still has {@code version}; with {@code withRecord} (t_sync,

@@ -15,13 +15,13 @@ public final class AllSyncRules implements SyncRules {
                 v.recorded()
                     // a t_sync copy whose ephemeral just vanished on T: t_sync is removing it
                     ? new Decision("1-2", new Action.None(p))
-                    : new Decision("1-2", new Action.Create(p, s.data(), false));
+                    : new Decision("1-2", new Action.Create(p, s.data(), false, s.acl()));
             case PERSISTENT -> new Decision("3", updateIfDifferent(p, s, t));
             case EPHEMERAL -> new Decision("4", new Action.None(p));
           };
       case EPHEMERAL ->
           switch (t.kind()) {
-            case ABSENT -> new Decision("5-6", new Action.Create(p, s.data(), false));
+            case ABSENT -> new Decision("5-6", new Action.Create(p, s.data(), false, s.acl()));
             case PERSISTENT -> new Decision("7", updateIfDifferent(p, s, t));
             case EPHEMERAL ->
                 new Decision(
@@ -58,7 +58,15 @@ public final class AllSyncRules implements SyncRules {
     return v.target().isPersistent();
   }
 
+  /**
+   * Data first; the ACL only when both were read ({@code --copyAcl}) and differ. Pure: the ACL is
+   * compared only if the reader read it.
+   */
   static Action updateIfDifferent(String path, NodeState from, NodeState to) {
-    return from.sameDataAs(to) ? new Action.None(path) : new Action.SetData(path, from.data());
+    boolean aclDiffers = from.aclDiffersFrom(to);
+    if (!from.sameDataAs(to)) {
+      return new Action.SetData(path, from.data(), aclDiffers ? from.acl() : null);
+    }
+    return aclDiffers ? new Action.SetAcl(path, from.acl()) : new Action.None(path);
   }
 }

@@ -10,8 +10,26 @@ import java.util.List;
  * @param data the node's data exactly as read; {@code null} and empty are different values
  * @param version the data version, used to make deletes conditional on what was read
  * @param children child names when they were read, otherwise {@code null}
+ * @param acl the node's ACL when it was read ({@code --copyAcl}), otherwise {@code null}
  */
-public record NodeState(NodeKind kind, byte[] data, int version, List<String> children) {
+public record NodeState(
+    NodeKind kind, byte[] data, int version, List<String> children, List<AclEntry> acl) {
+
+  public NodeState(NodeKind kind, byte[] data, int version, List<String> children) {
+    this(kind, data, version, children, null);
+  }
+
+  /** The same state with its ACL. */
+  public NodeState withAcl(List<AclEntry> acl) {
+    return new NodeState(kind, data, version, children, acl);
+  }
+
+  /** True when both ACLs were read and differ (the order of entries does not matter). */
+  public boolean aclDiffersFrom(NodeState other) {
+    return acl != null
+        && other.acl != null
+        && !new java.util.HashSet<>(acl).equals(new java.util.HashSet<>(other.acl));
+  }
 
   /** The state of a path that does not exist. */
   public static final NodeState ABSENT = new NodeState(NodeKind.ABSENT, null, -1, List.of());
@@ -47,12 +65,13 @@ public record NodeState(NodeKind kind, byte[] data, int version, List<String> ch
         && kind == s.kind
         && version == s.version
         && Arrays.equals(data, s.data)
-        && java.util.Objects.equals(children, s.children);
+        && java.util.Objects.equals(children, s.children)
+        && java.util.Objects.equals(acl, s.acl);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(kind, version, Arrays.hashCode(data), children);
+    return java.util.Objects.hash(kind, version, Arrays.hashCode(data), children, acl);
   }
 
   @Override

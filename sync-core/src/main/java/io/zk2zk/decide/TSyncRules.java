@@ -15,7 +15,7 @@ public final class TSyncRules implements SyncRules {
       case PERSISTENT -> new Decision("17-20", new Action.None(p));
       case EPHEMERAL ->
           switch (s.kind()) {
-            case ABSENT -> new Decision("21-22", new Action.Create(p, t.data(), true));
+            case ABSENT -> new Decision("21-22", new Action.Create(p, t.data(), true, t.acl()));
             case PERSISTENT -> new Decision("23", AllSyncRules.updateIfDifferent(p, t, s));
             case EPHEMERAL ->
                 new Decision(

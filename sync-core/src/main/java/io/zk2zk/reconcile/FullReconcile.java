@@ -103,13 +103,14 @@ public final class FullReconcile {
 
   private List<String> step(List<String> chunk, Pass pass)
       throws SideUnavailableException, InterruptedException {
-    List<NodeReader.Result> src = NodeReader.read(ctx.source(), chunk, true, ctx.sourceWatcher());
+    List<NodeReader.Result> src =
+        NodeReader.read(ctx.source(), chunk, true, ctx.sourceWatcher(), ctx.config().copyAcl());
     if (ctx.perNodeWatches()) {
       pathSync.watchMissingRoot(src);
     }
     List<NodeReader.Result> tgt =
         lockstep
-            ? NodeReader.read(ctx.target(), chunk, true, null)
+            ? NodeReader.read(ctx.target(), chunk, true, null, ctx.config().copyAcl())
             : readTargetForTSync(chunk, src, pass.records);
     List<String> next = new ArrayList<>();
     List<String> writes = new ArrayList<>();
@@ -161,7 +162,8 @@ public final class FullReconcile {
       }
     }
     Map<String, NodeReader.Result> byPath = new HashMap<>();
-    for (NodeReader.Result r : NodeReader.read(ctx.target(), wanted, false, null)) {
+    for (NodeReader.Result r :
+        NodeReader.read(ctx.target(), wanted, false, null, ctx.config().copyAcl())) {
       byPath.put(r.path(), r);
     }
     List<NodeReader.Result> tgt = new ArrayList<>(chunk.size());

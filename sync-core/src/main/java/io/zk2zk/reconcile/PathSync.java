@@ -3,13 +3,17 @@ package io.zk2zk.reconcile;
 import io.zk2zk.apply.Outcome;
 import io.zk2zk.apply.WriteOp;
 import io.zk2zk.audit.AuditOperation;
+import io.zk2zk.config.Credential;
 import io.zk2zk.config.DaemonKind;
+import io.zk2zk.decide.AclEntry;
+import io.zk2zk.decide.AclRights;
 import io.zk2zk.decide.Action;
 import io.zk2zk.decide.Decision;
 import io.zk2zk.decide.NodeState;
 import io.zk2zk.decide.PathView;
 import io.zk2zk.decide.SyncScope;
 import io.zk2zk.source.DirtyPaths;
+import io.zk2zk.zk.Acls;
 import io.zk2zk.zk.NodeReader;
 import io.zk2zk.zk.Reply;
 import io.zk2zk.zk.SideUnavailableException;
@@ -82,8 +86,9 @@ public final class PathSync {
       return 0;
     }
     boolean perNode = ctx.perNodeWatches();
+    boolean acl = ctx.config().copyAcl();
     List<NodeReader.Result> src =
-        NodeReader.read(ctx.source(), paths, perNode, ctx.sourceWatcher());
+        NodeReader.read(ctx.source(), paths, perNode, ctx.sourceWatcher(), acl);
     if (perNode) {
       watchMissingRoot(src);
     }
@@ -142,7 +147,8 @@ public final class PathSync {
         wanted.add(s.path());
       }
     }
-    List<NodeReader.Result> read = NodeReader.read(ctx.target(), wanted, false, null);
+    List<NodeReader.Result> read =
+        NodeReader.read(ctx.target(), wanted, false, null, ctx.config().copyAcl());
     if (read.size() == src.size()) {
       return read;
     }
@@ -244,15 +250,15 @@ public final class PathSync {
   int apply(List<Decision> decisions, Map<String, NodeState> sourceStates, boolean watchDriven)
       throws InterruptedException, SideUnavailableException {
     List<Action.Create> creates = new ArrayList<>();
-    List<Action.SetData> updates = new ArrayList<>();
+    List<Action> updates = new ArrayList<>();
     List<Action.Delete> deletes = new ArrayList<>();
     List<Action.DropRecord> drops = new ArrayList<>();
     for (Decision d : decisions) {
       Action a = d.action();
       if (a instanceof Action.Create c) {
         creates.add(c);
-      } else if (a instanceof Action.SetData s) {
-        updates.add(s);
+      } else if (a instanceof Action.SetData || a instanceof Action.SetAcl) {
+        updates.add(a);
       } else if (a instanceof Action.Delete del) {
         deletes.add(del);
       } else if (a instanceof Action.DropRecord r) {
@@ -278,7 +284,7 @@ public final class PathSync {
 
   private void applyCreatesAndUpdates(
       List<Action.Create> creates,
-      List<Action.SetData> updates,
+      List<Action> updates,
       Map<String, NodeState> sourceStates,
       boolean watchDriven)
       throws InterruptedException {
@@ -290,11 +296,21 @@ public final class PathSync {
     List<WriteOp> ops = new ArrayList<>(creates.size() + updates.size());
     for (Action.Create c : creates) {
       if (!recordFailed.contains(c.path())) {
-        ops.add(new WriteOp.Create(c.path(), c.data()));
+        ops.add(new WriteOp.Create(c.path(), c.data(), Acls.toAcl(c.acl())));
+        checkRights(c.path(), c.acl());
       }
     }
-    for (Action.SetData s : updates) {
-      ops.add(new WriteOp.SetData(s.path(), s.data()));
+    for (Action u : updates) {
+      if (u instanceof Action.SetData s) {
+        ops.add(new WriteOp.SetData(s.path(), s.data()));
+        if (s.acl() != null) {
+          ops.add(new WriteOp.SetAcl(s.path(), Acls.toAcl(s.acl())));
+          checkRights(s.path(), s.acl());
+        }
+      } else if (u instanceof Action.SetAcl a) {
+        ops.add(new WriteOp.SetAcl(a.path(), Acls.toAcl(a.acl())));
+        checkRights(a.path(), a.acl());
+      }
     }
     Set<String> sequentialParents = new HashSet<>();
     for (Outcome o : ctx.targetWriter().apply(ops)) {
@@ -308,11 +324,12 @@ public final class PathSync {
         ctx.dirty().mark(path); // the target node vanished after we read it: look again
         continue;
       }
+      String extra = o.op() instanceof WriteOp.SetAcl && result.success() ? "acl" : result.extra();
       ctx.audit()
           .write(
               create ? AuditOperation.EventNodeCreated : AuditOperation.EventNodeDataChanged,
               result.success(),
-              result.extra(),
+              extra,
               path);
       if (create && result.success() && result.code() == Code.NODEEXISTS) {
         ctx.dirty().mark(path); // someone else created it: its data still needs comparing
@@ -337,6 +354,30 @@ public final class PathSync {
       } catch (SideUnavailableException e) {
         log.debug("sequence counters not aligned now: {}; the next pass does", e.getMessage());
       }
+    }
+  }
+
+  /**
+   * {@code --copyAcl}: warns when a copied ACL would not let the daemon administer the node (it
+   * could not keep it, or its children, in sync); a super identity is invisible from here.
+   */
+  private void checkRights(String path, List<AclEntry> acl) {
+    if (acl == null) {
+      return;
+    }
+    List<String> digests = new ArrayList<>();
+    for (Credential c : ctx.target().credentials()) {
+      if ("digest".equals(c.scheme())) {
+        digests.add(new String(c.secret(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    if (!AclRights.grantsAll(acl, digests)) {
+      log.warn(
+          "copied ACL of {} does not grant this daemon's credentials all rights on the target;"
+              + " it may be unable to keep {} and its children in sync (use --dstAuth with an"
+              + " identity the ACL names, or a super identity)",
+          path,
+          path);
     }
   }
 
@@ -395,7 +436,8 @@ public final class PathSync {
           missing.add(ancestors.get(i));
         }
       }
-      List<NodeReader.Result> src = NodeReader.read(ctx.source(), missing, false, null);
+      List<NodeReader.Result> src =
+          NodeReader.read(ctx.source(), missing, false, null, ctx.config().copyAcl());
       List<WriteOp> ops = new ArrayList<>();
       for (NodeReader.Result r : src) {
         if (r.state() == null || !r.state().exists()) {
@@ -403,7 +445,7 @@ public final class PathSync {
           ctx.dirty().mark(create.path());
           return new Outcome(create, Code.NONODE, false, "parent gone on source");
         }
-        ops.add(new WriteOp.Create(r.path(), r.state().data()));
+        ops.add(new WriteOp.Create(r.path(), r.state().data(), Acls.toAcl(r.state().acl())));
       }
       ops.add(create);
       List<Outcome> outs = ctx.targetWriter().apply(ops);

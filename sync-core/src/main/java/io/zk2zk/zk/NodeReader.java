@@ -41,6 +41,48 @@ public final class NodeReader {
   public static List<Result> read(
       ZkSide side, List<String> paths, boolean withChildren, Watcher watcher)
       throws SideUnavailableException, InterruptedException {
+    return read(side, paths, withChildren, watcher, false);
+  }
+
+  /** As above, and with {@code withAcl} each existing node's ACL too ({@code --copyAcl}). */
+  public static List<Result> read(
+      ZkSide side, List<String> paths, boolean withChildren, Watcher watcher, boolean withAcl)
+      throws SideUnavailableException, InterruptedException {
+    List<Result> plain = readPlain(side, paths, withChildren, watcher);
+    if (!withAcl) {
+      return plain;
+    }
+    List<CompletableFuture<Reply>> acls = new ArrayList<>(paths.size());
+    for (Result r : plain) {
+      acls.add(r.state() != null && r.state().exists() ? side.getAcl(r.path()) : null);
+    }
+    List<Result> out = new ArrayList<>(plain.size());
+    for (int i = 0; i < plain.size(); i++) {
+      Result r = plain.get(i);
+      if (acls.get(i) == null) {
+        out.add(r);
+        continue;
+      }
+      Reply a = ZkSide.await(acls.get(i), side.replyTimeout());
+      if (a.isTransient()) {
+        throw new SideUnavailableException(side.role() + " unavailable: " + a.code());
+      }
+      if (a.code() == Code.NONODE) {
+        out.add(new Result(r.path(), NodeState.ABSENT, null));
+      } else if (!a.ok()) {
+        out.add(new Result(r.path(), null, a.code()));
+      } else {
+        out.add(
+            new Result(
+                r.path(), r.state().withAcl(Acls.toEntries(a.acl())), null, r.nextSequence()));
+      }
+    }
+    return out;
+  }
+
+  private static List<Result> readPlain(
+      ZkSide side, List<String> paths, boolean withChildren, Watcher watcher)
+      throws SideUnavailableException, InterruptedException {
     List<CompletableFuture<Reply>> data = new ArrayList<>(paths.size());
     List<CompletableFuture<Reply>> kids = withChildren ? new ArrayList<>(paths.size()) : null;
     for (String p : paths) {

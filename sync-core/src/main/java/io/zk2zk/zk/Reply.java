@@ -7,7 +7,16 @@ import org.apache.zookeeper.data.Stat;
 
 /** The answer to one asynchronous ZooKeeper request; errors are values here, not exceptions. */
 public record Reply(
-    Code code, byte[] data, Stat stat, List<String> children, List<OpResult> results) {
+    Code code,
+    byte[] data,
+    Stat stat,
+    List<String> children,
+    List<OpResult> results,
+    List<org.apache.zookeeper.data.ACL> acl) {
+
+  public Reply(Code code, byte[] data, Stat stat, List<String> children, List<OpResult> results) {
+    this(code, data, stat, children, results, null);
+  }
 
   static Reply of(int rc) {
     return new Reply(code(rc), null, null, null, null);

@@ -28,7 +28,12 @@ public final class ServerProbe {
   private ServerProbe() {}
 
   /** Connects within {@code wait} and probes; fails with a message naming the address. */
-  public static Capabilities probe(ConnectString cs, Duration session, Duration wait)
+  public static Capabilities probe(
+      ConnectString cs,
+      Duration session,
+      Duration wait,
+      ZKClientConfig clientConfig,
+      java.util.List<io.zk2zk.config.Credential> credentials)
       throws StartupException, InterruptedException {
     cs.checkResolvable();
     CountDownLatch connected = new CountDownLatch(1);
@@ -40,7 +45,7 @@ public final class ServerProbe {
         };
     ZooKeeper zk;
     try {
-      zk = new ZooKeeper(cs.toString(), (int) session.toMillis(), watcher, new ZKClientConfig());
+      zk = new ZooKeeper(cs.toString(), (int) session.toMillis(), watcher, clientConfig);
     } catch (IOException | IllegalArgumentException e) {
       throw new StartupException("cannot connect to " + cs + ": " + e.getMessage());
     }
@@ -54,6 +59,9 @@ public final class ServerProbe {
                 + wait.toSeconds()
                 + " s: "
                 + (tcp != null ? tcp : "no ZooKeeper session could be opened"));
+      }
+      for (io.zk2zk.config.Credential c : credentials) {
+        zk.addAuthInfo(c.scheme(), c.secret());
       }
       boolean persistent = supportsPersistentWatches(zk);
       return new Capabilities(persistent, serverVersion(cs));

@@ -1,5 +1,7 @@
 package io.zk2zk.zk;
 
+import io.zk2zk.config.Credential;
+import io.zk2zk.config.SideSecurity;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +11,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.apache.curator.framework.AuthInfo;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
@@ -21,6 +24,7 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.data.ACL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +44,7 @@ public final class ZkSide implements Closeable {
   private final ConnectString connect;
   private final Duration session;
   private final Semaphore inFlight;
+  private final SideSecurity security;
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
   private final List<Consumer<ConnectionState>> listeners = new CopyOnWriteArrayList<>();
   private volatile CuratorFramework curator;
@@ -56,11 +61,46 @@ public final class ZkSide implements Closeable {
    * @param role "source" or "target", used in logs
    * @param maxInFlight most requests outstanding on this session at once
    */
-  public ZkSide(String role, ConnectString connect, Duration session, int maxInFlight) {
+  public ZkSide(
+      String role,
+      ConnectString connect,
+      Duration session,
+      int maxInFlight,
+      SideSecurity security) {
     this.role = role;
     this.connect = connect;
     this.session = session;
     this.inFlight = new Semaphore(maxInFlight);
+    this.security = security;
+  }
+
+  /**
+   * The client configuration of this side: the user's file when given (TLS, SASL), with a large
+   * enough response limit for wide nodes unless the file sets one.
+   */
+  ZKClientConfig clientConfig() throws StartupException {
+    ZKClientConfig config;
+    try {
+      config =
+          security.clientConfigFile() != null
+              ? new ZKClientConfig(security.clientConfigFile())
+              : new ZKClientConfig();
+    } catch (Exception e) {
+      throw new StartupException(
+          "cannot load the client configuration "
+              + security.clientConfigFile()
+              + ": "
+              + e.getMessage());
+    }
+    if (config.getProperty(ZKClientConfig.JUTE_MAXBUFFER) == null) {
+      config.setProperty(ZKClientConfig.JUTE_MAXBUFFER, String.valueOf(CLIENT_JUTE_MAXBUFFER));
+    }
+    return config;
+  }
+
+  /** The credentials of this side, for the session and for ACL checks. */
+  public List<Credential> credentials() {
+    return security.credentials();
   }
 
   /** Probes the ensemble, opens the session, and waits until it is connected. */
@@ -68,23 +108,27 @@ public final class ZkSide implements Closeable {
     if (!state.compareAndSet(State.LATENT, State.STARTED)) {
       throw new IllegalStateException("already started");
     }
-    capabilities = ServerProbe.probe(connect, session, wait);
+    capabilities =
+        ServerProbe.probe(connect, session, wait, clientConfig(), security.credentials());
     log.info(
         "{} {}: ZooKeeper {}, persistent recursive watches {}",
         role,
         connect,
         capabilities.version(),
         capabilities.persistentWatches() ? "supported" : "not supported (server older than 3.6)");
-    ZKClientConfig clientConfig = new ZKClientConfig();
-    clientConfig.setProperty(ZKClientConfig.JUTE_MAXBUFFER, String.valueOf(CLIENT_JUTE_MAXBUFFER));
+    List<AuthInfo> auth = new java.util.ArrayList<>();
+    for (Credential c : security.credentials()) {
+      auth.add(new AuthInfo(c.scheme(), c.secret()));
+    }
     curator =
         CuratorFrameworkFactory.builder()
+            .authorization(auth)
             .connectString(connect.toString())
             .sessionTimeoutMs((int) session.toMillis())
             .connectionTimeoutMs((int) Math.max(session.toMillis(), 5000))
             .retryPolicy(new BoundedExponentialBackoffRetry(100, 5000, 1000))
             .ensembleTracker(false)
-            .zkClientConfig(clientConfig)
+            .zkClientConfig(clientConfig())
             .zookeeperCompatibility(
                 ZookeeperCompatibility.builder()
                     .hasPersistentWatchers(capabilities.persistentWatches())
@@ -207,12 +251,17 @@ public final class ZkSide implements Closeable {
   }
 
   public CompletableFuture<Reply> create(String path, byte[] data) {
+    return create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE);
+  }
+
+  /** A plain (4-argument) create with the given ACL. */
+  public CompletableFuture<Reply> create(String path, byte[] data, List<ACL> acl) {
     return issue(
         (zk, f) ->
             zk.create(
                 path,
                 data,
-                ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                acl,
                 CreateMode.PERSISTENT,
                 (rc, p, ctx, name) -> f.complete(Reply.of(rc)),
                 null));
@@ -232,6 +281,29 @@ public final class ZkSide implements Closeable {
   public CompletableFuture<Reply> delete(String path, int version) {
     return issue(
         (zk, f) -> zk.delete(path, version, (rc, p, ctx) -> f.complete(Reply.of(rc)), null));
+  }
+
+  /** Reads a node's ACL (in {@link Reply#acl()}). */
+  public CompletableFuture<Reply> getAcl(String path) {
+    return issue(
+        (zk, f) ->
+            zk.getACL(
+                path,
+                new org.apache.zookeeper.data.Stat(),
+                (rc, p, ctx, list, stat) ->
+                    f.complete(new Reply(Reply.code(rc), null, stat, null, null, list)),
+                null));
+  }
+
+  public CompletableFuture<Reply> setAcl(String path, List<ACL> acl) {
+    return issue(
+        (zk, f) ->
+            zk.setACL(
+                path,
+                acl,
+                -1,
+                (rc, p, ctx, stat) -> f.complete(new Reply(Reply.code(rc), null, stat, null, null)),
+                null));
   }
 
   public CompletableFuture<Reply> multi(List<Op> ops) {

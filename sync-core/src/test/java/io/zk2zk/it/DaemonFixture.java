@@ -2,6 +2,7 @@ package io.zk2zk.it;
 
 import io.zk2zk.config.DaemonKind;
 import io.zk2zk.config.LogSettings;
+import io.zk2zk.config.SideSecurity;
 import io.zk2zk.config.SyncConfig;
 import io.zk2zk.config.Tuning;
 import io.zk2zk.config.WatchMode;
@@ -30,6 +31,9 @@ public final class DaemonFixture {
         50,
         100,
         mode,
+        SideSecurity.NONE,
+        SideSecurity.NONE,
+        false,
         Tuning.defaults(),
         new LogSettings(
             "info",
