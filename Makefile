@@ -31,6 +31,12 @@ bench:
 	  -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false '-Dit.test=*Bench'
 	@cat e2e-tests/target/bench/bench.txt
 
+## compat: the ZooKeeper version matrix (S 3.4 to 3.9 against T 3.9; T 3.4), both daemons
+compat:
+	$(MVN) verify -pl e2e-tests -am -Dspotless.check.skip=true -Dtest=NoSuchTest \
+	  -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
+	  -Dit.test=CompatibilityE2EIT -Dzk2zk.compat=all
+
 ## fmt: apply the code formatter
 fmt:
 	$(MVN) -q spotless:apply

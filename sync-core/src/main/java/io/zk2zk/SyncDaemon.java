@@ -160,7 +160,8 @@ public final class SyncDaemon implements AutoCloseable {
             new Applier(recordSide, config.tuning()),
             dirty,
             audit,
-            changes.readWatcher());
+            changes.readWatcher(),
+            changes.seenChildren());
     workers = new SyncWorkers(ctx, onFatal);
     reconcileLoop =
         new ReconcileLoop(

@@ -133,6 +133,10 @@ public final class FullReconcile {
       Set<String> children = new HashSet<>();
       if (s.state().children() != null) {
         children.addAll(s.state().children());
+        if (ctx.seenChildren() != null && s.state().exists()) {
+          // the walk visits every child itself: only remember what the source showed
+          ctx.seenChildren().update(p, s.state().children());
+        }
       }
       if (lockstep && t.state().children() != null) {
         children.addAll(t.state().children());

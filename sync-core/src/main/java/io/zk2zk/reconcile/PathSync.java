@@ -13,6 +13,7 @@ import io.zk2zk.decide.NodeState;
 import io.zk2zk.decide.PathView;
 import io.zk2zk.decide.SyncScope;
 import io.zk2zk.source.DirtyPaths;
+import io.zk2zk.source.SeenChildren;
 import io.zk2zk.zk.Acls;
 import io.zk2zk.zk.NodeReader;
 import io.zk2zk.zk.Reply;
@@ -94,7 +95,7 @@ public final class PathSync {
     }
     List<NodeReader.Result> tgt = readTargetWhereNeeded(src);
     if (perNode) {
-      diffChildren(src, childrenChanged);
+      visitNewChildren(src);
     }
     List<PathView> views = new ArrayList<>(paths.size());
     for (int i = 0; i < paths.size(); i++) {
@@ -173,34 +174,26 @@ public final class PathSync {
     return false;
   }
 
-  /** Per-node watch mode: a children change marks every child that differs between the sides. */
-  private void diffChildren(List<NodeReader.Result> src, Set<String> childrenChanged)
-      throws SideUnavailableException, InterruptedException {
-    List<String> parents = new ArrayList<>();
-    Map<String, List<String>> sourceChildren = new HashMap<>();
+  /**
+   * Per-node watch mode: every child that appeared or disappeared on the source since this parent
+   * was last read is marked, so that it is read, and so watched, even if the other side already has
+   * it. A node found absent is forgotten, so that a re-created one is new again.
+   */
+  private void visitNewChildren(List<NodeReader.Result> src) {
+    SeenChildren seen = ctx.seenChildren();
     for (NodeReader.Result s : src) {
-      if (childrenChanged.contains(s.path()) && s.state() != null) {
-        parents.add(s.path());
-        sourceChildren.put(
-            s.path(), s.state().children() != null ? s.state().children() : List.of());
-      }
-    }
-    if (parents.isEmpty()) {
-      return;
-    }
-    for (NodeReader.Result t : NodeReader.read(ctx.target(), parents, true, null)) {
-      if (t.state() == null) {
+      if (s.state() == null) {
         continue;
       }
-      Set<String> onSource = new HashSet<>(sourceChildren.get(t.path()));
-      Set<String> onTarget =
-          new HashSet<>(t.state().children() != null ? t.state().children() : List.of());
-      Set<String> differ = new HashSet<>(onSource);
-      differ.addAll(onTarget);
-      onSource.retainAll(onTarget);
-      differ.removeAll(onSource);
-      for (String name : differ) {
-        String child = SyncScope.child(t.path(), name);
+      if (!s.state().exists()) {
+        seen.forget(s.path());
+        continue;
+      }
+      if (s.state().children() == null) {
+        continue;
+      }
+      for (String name : seen.update(s.path(), s.state().children())) {
+        String child = SyncScope.child(s.path(), name);
         if (ctx.scope().walks(child)) {
           ctx.dirty().mark(child, true);
         }
@@ -341,9 +334,6 @@ public final class PathSync {
         if (SEQUENTIAL.matcher(path).matches()) {
           sequentialParents.add(SyncScope.parent(path));
         }
-        if (watchDriven && ctx.perNodeWatches()) {
-          markSourceChildren(path, sourceStates.get(path));
-        }
       }
     }
     // a reconcile pass aligns every parent it walks itself; this is for watch-driven copies
@@ -378,19 +368,6 @@ public final class PathSync {
               + " identity the ACL names, or a super identity)",
           path,
           path);
-    }
-  }
-
-  /** Children created together with their parent may predate the parent's new child watch. */
-  private void markSourceChildren(String path, NodeState source) {
-    if (source == null || source.children() == null) {
-      return;
-    }
-    for (String name : source.children()) {
-      String child = SyncScope.child(path, name);
-      if (ctx.scope().walks(child)) {
-        ctx.dirty().mark(child, true);
-      }
     }
   }
 

@@ -15,6 +15,7 @@ import org.apache.zookeeper.Watcher;
  * @param recordSide the side that holds {@code /zk2zk_migration}: always the global T (all_sync's
  *     target, t_sync's source)
  * @param sourceWatcher set on every source read in per-node watch mode, {@code null} otherwise
+ * @param seenChildren per-node watch mode: children last seen on the source, {@code null} otherwise
  */
 public record SyncContext(
     SyncConfig config,
@@ -27,7 +28,8 @@ public record SyncContext(
     Applier recordWriter,
     DirtyPaths dirty,
     AuditLog audit,
-    Watcher sourceWatcher) {
+    Watcher sourceWatcher,
+    io.zk2zk.source.SeenChildren seenChildren) {
 
   public boolean perNodeWatches() {
     return sourceWatcher != null;

@@ -9,6 +9,11 @@ public interface ChangeSource extends AutoCloseable {
   /** A watcher to set on every source read (per-node watch mode), or {@code null}. */
   org.apache.zookeeper.Watcher readWatcher();
 
+  /** Per-node watch mode: the children last seen on the source, or {@code null}. */
+  default SeenChildren seenChildren() {
+    return null;
+  }
+
   @Override
   void close();
 }

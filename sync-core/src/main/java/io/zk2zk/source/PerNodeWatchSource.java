@@ -15,6 +15,7 @@ public final class PerNodeWatchSource implements ChangeSource {
   private final SyncScope scope;
   private final DirtyPaths dirty;
   private final Watcher watcher = this::onEvent;
+  private final SeenChildren seenChildren = new SeenChildren();
 
   public PerNodeWatchSource(SyncScope scope, DirtyPaths dirty) {
     this.scope = scope;
@@ -43,6 +44,11 @@ public final class PerNodeWatchSource implements ChangeSource {
   @Override
   public Watcher readWatcher() {
     return watcher;
+  }
+
+  @Override
+  public SeenChildren seenChildren() {
+    return seenChildren;
   }
 
   @Override

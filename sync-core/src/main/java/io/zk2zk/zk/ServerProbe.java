@@ -64,7 +64,10 @@ public final class ServerProbe {
         zk.addAuthInfo(c.scheme(), c.secret());
       }
       boolean persistent = supportsPersistentWatches(zk);
-      return new Capabilities(persistent, serverVersion(cs));
+      // srvr is plain text: sent to a TLS port it only earns a failed handshake and a timeout
+      String version =
+          clientConfig.getBoolean(ZKClientConfig.SECURE_CLIENT) ? "(TLS)" : serverVersion(cs);
+      return new Capabilities(persistent, version);
     } finally {
       zk.close(2000);
     }

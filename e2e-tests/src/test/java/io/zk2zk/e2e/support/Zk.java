@@ -1,6 +1,7 @@
 package io.zk2zk.e2e.support;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,6 +21,7 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.common.ConfigException;
 import org.apache.zookeeper.common.ZKConfig;
 import org.apache.zookeeper.data.Stat;
 
@@ -58,7 +60,24 @@ public final class Zk implements AutoCloseable {
 
   /** Connects and waits for the session, for at most {@code timeout}. */
   public static Zk connect(String connectString, Duration timeout) {
-    ZKClientConfig config = new ZKClientConfig();
+    return connect(connectString, new ZKClientConfig(), timeout);
+  }
+
+  /**
+   * Connects with the client configuration in {@code clientConfigFile} ({@code ZKClientConfig}
+   * properties, e.g. TLS) and waits for the session, for at most {@link #CONNECT_TIMEOUT}.
+   */
+  public static Zk connect(String connectString, Path clientConfigFile) {
+    ZKClientConfig config;
+    try {
+      config = new ZKClientConfig(clientConfigFile);
+    } catch (ConfigException e) {
+      throw new IllegalStateException("cannot load " + clientConfigFile, e);
+    }
+    return connect(connectString, config, CONNECT_TIMEOUT);
+  }
+
+  private static Zk connect(String connectString, ZKClientConfig config, Duration timeout) {
     config.setProperty(ZKConfig.JUTE_MAXBUFFER, Integer.toString(MAX_BUFFER));
     // No Kerberos attempt (and its log noise) against servers that have none.
     config.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.SocketFactory;
 
 /**
  * One real ZooKeeper server of a given version, run as a separate JVM on 127.0.0.1: standalone or
@@ -32,15 +33,32 @@ public final class ZkServerProcess implements AutoCloseable {
   private final int clientPort;
   private final Path configFile;
   private final Path logFile;
+  private final List<String> extraJvmArgs;
+  // null: clients connect in plain text on clientPort; else only over TLS, with these sockets
+  private final SocketFactory tlsSockets;
   private Process process;
 
   private ZkServerProcess(String version, Path dir, int clientPort, int myId, List<String> peers) {
+    this(version, dir, clientPort, myId, peers, List.of(), List.of(), null);
+  }
+
+  private ZkServerProcess(
+      String version,
+      Path dir,
+      int clientPort,
+      int myId,
+      List<String> peers,
+      List<String> extraConfig,
+      List<String> extraJvmArgs,
+      SocketFactory tlsSockets) {
     this.version = version;
     this.dir = dir.toAbsolutePath();
     this.clientPort = clientPort;
     this.configFile = this.dir.resolve("zoo.cfg");
     this.logFile = this.dir.resolve("server.log");
-    writeConfig(myId, peers);
+    this.extraJvmArgs = List.copyOf(extraJvmArgs);
+    this.tlsSockets = tlsSockets;
+    writeConfig(myId, peers, extraConfig);
   }
 
   /**
@@ -48,6 +66,27 @@ public final class ZkServerProcess implements AutoCloseable {
    */
   public static ZkServerProcess standalone(String version, Path dir) {
     return new ZkServerProcess(version, dir, FreePorts.next(), 0, List.of());
+  }
+
+  /**
+   * A standalone server (3.5+) that serves clients only over TLS: a {@code secureClientPort} on
+   * 127.0.0.1 (a free port, what {@link #clientPort()} and {@link #connectString()} name), no plain
+   * {@code clientPort}, Netty's connection factory, and the key and trust stores of {@code tls}.
+   * Its readiness check sends {@code srvr} over TLS, as {@code tls}'s client. Not started.
+   */
+  public static ZkServerProcess standaloneTlsOnly(String version, Path dir, TlsMaterial tls) {
+    List<String> config = new ArrayList<>();
+    config.add("secureClientPortAddress=127.0.0.1");
+    config.addAll(tls.serverConfigLines());
+    return new ZkServerProcess(
+        version,
+        dir,
+        FreePorts.next(),
+        0,
+        List.of(),
+        config,
+        List.of("-Dzookeeper.serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory"),
+        tls.clientSocketFactory());
   }
 
   /**
@@ -59,7 +98,7 @@ public final class ZkServerProcess implements AutoCloseable {
     return new ZkServerProcess(version, dir, clientPort, myId, peers);
   }
 
-  private void writeConfig(int myId, List<String> peers) {
+  private void writeConfig(int myId, List<String> peers, List<String> extraConfig) {
     Path data = dir.resolve("data");
     List<String> cfg = new ArrayList<>();
     // tickTime 1 s: sessions of 2..20 s are accepted (the daemons default to 10 s) and an
@@ -68,14 +107,19 @@ public final class ZkServerProcess implements AutoCloseable {
     cfg.add("initLimit=10");
     cfg.add("syncLimit=5");
     cfg.add("dataDir=" + data);
-    cfg.add("clientPort=" + clientPort);
-    cfg.add("clientPortAddress=127.0.0.1");
+    if (tlsSockets == null) {
+      cfg.add("clientPort=" + clientPort);
+      cfg.add("clientPortAddress=127.0.0.1");
+    } else {
+      cfg.add("secureClientPort=" + clientPort);
+    }
     // Tests open many sessions from 127.0.0.1; the default limit is 60 per address.
     cfg.add("maxClientCnxns=0");
     cfg.add("4lw.commands.whitelist=*");
     // Unknown to 3.4, which turns it into a harmless system property.
     cfg.add("admin.enableServer=false");
     cfg.addAll(peers);
+    cfg.addAll(extraConfig);
     try {
       Files.createDirectories(data);
       if (myId > 0) {
@@ -93,7 +137,8 @@ public final class ZkServerProcess implements AutoCloseable {
       throw new IllegalStateException("server " + this + " is already running");
     }
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command =
+    List<String> command = new ArrayList<>();
+    command.addAll(
         List.of(
             java.toString(),
             "-Xms16m",
@@ -107,13 +152,21 @@ public final class ZkServerProcess implements AutoCloseable {
             "-Dzookeeper.forceSync=no",
             "-Dzookeeper.preAllocSize=4096",
             "-Dorg.slf4j.simpleLogger.showDateTime=true",
-            "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+            "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
+    command.addAll(extraJvmArgs);
+    command.addAll(
+        List.of(
             "-cp",
             E2EConfig.zkServerClasspath(version) + "/*",
             "org.apache.zookeeper.server.quorum.QuorumPeerMain",
-            configFile.toString());
+            configFile.toString()));
     try {
-      appendToLog("---- starting ZooKeeper " + version + " on 127.0.0.1:" + clientPort);
+      appendToLog(
+          "---- starting ZooKeeper "
+              + version
+              + " on 127.0.0.1:"
+              + clientPort
+              + (tlsSockets != null ? " (TLS only)" : ""));
       process =
           new ProcessBuilder(command)
               .directory(dir.toFile())
@@ -154,7 +207,7 @@ public final class ZkServerProcess implements AutoCloseable {
     return "127.0.0.1:" + clientPort;
   }
 
-  /** The client port, kept across restarts. */
+  /** The client port (a TLS-only server's {@code secureClientPort}), kept across restarts. */
   public int clientPort() {
     return clientPort;
   }
@@ -179,9 +232,11 @@ public final class ZkServerProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** The answer to the {@code srvr} four-letter word. */
+  /** The answer to the {@code srvr} four-letter word (over TLS for a TLS-only server). */
   public String srvr() throws IOException {
-    return FourLetterWords.send("127.0.0.1", clientPort, "srvr", Duration.ofSeconds(2));
+    return tlsSockets == null
+        ? FourLetterWords.send("127.0.0.1", clientPort, "srvr", Duration.ofSeconds(2))
+        : FourLetterWords.send("127.0.0.1", clientPort, "srvr", Duration.ofSeconds(2), tlsSockets);
   }
 
   /** {@code standalone}, {@code leader} or {@code follower}; empty while not serving. */
