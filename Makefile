@@ -14,7 +14,7 @@ build:
 
 ## demo: build, then run a demo migration between two ZooKeeper servers started on loopback
 demo: all
-	$(MVN) -q -pl demo package -DskipTests -Dspotless.check.skip=true
+	$(MVN) -q -pl demo -am package -DskipTests -DskipE2E=true -Dspotless.check.skip=true
 	java -jar demo/target/zk2zk-demo.jar --launchers .
 
 ## test: the whole test suite (unit, integration, end-to-end against real ZooKeeper processes)

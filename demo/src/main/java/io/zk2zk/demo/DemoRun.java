@@ -1,5 +1,6 @@
 package io.zk2zk.demo;
 
+import io.zk2zk.decide.SyncScope;
 import io.zk2zk.demo.ProgressTail.Progress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -246,14 +247,14 @@ final class DemoRun {
           "the copy on S of " + newPath + " is not a persistent node with T's data");
     }
     Console.ok("its new registration on T appeared on S (t_sync), as a persistent copy", ms);
-    String record = RecordNames.recordOf(newPath);
+    String record = SyncScope.recordPath(newPath);
     ms =
         poll.await(
             "record of the moved provider on T",
             PROPAGATION,
             registered,
             () -> Zk.exists(opsT, record));
-    Console.ok("t_sync recorded the copy on T under " + RecordNames.ROOT, ms);
+    Console.ok("t_sync recorded the copy on T under " + SyncScope.MIGRATION_ROOT, ms);
     ms =
         poll.await(
             "consumers on S and T see the same OrderService providers",

@@ -16,10 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
-import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
@@ -29,21 +27,13 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /** A digest-protected source migrated with credentials on both sides and --copyAcl. */
-class AclIT {
+class AclIT extends TwoServers {
 
-  private TestingServer s;
-  private TestingServer t;
-  private ZooKeeper onS;
-  private ZooKeeper onT;
   private SyncDaemon daemon;
   private final ListAppender<ILoggingEvent> monitor = new ListAppender<>();
 
   @BeforeEach
   void start() throws Exception {
-    s = new TestingServer(true);
-    t = new TestingServer(true);
-    onS = Trees.connect(s.getConnectString());
-    onT = Trees.connect(t.getConnectString());
     onS.addAuthInfo("digest", "app:app-secret".getBytes());
     onT.addAuthInfo("digest", "app:app-secret".getBytes());
     monitor.start();
@@ -56,10 +46,6 @@ class AclIT {
     if (daemon != null) {
       daemon.close();
     }
-    onS.close();
-    onT.close();
-    s.close();
-    t.close();
   }
 
   private static List<ACL> digestAcl(String userAndPassword, int perms) throws Exception {

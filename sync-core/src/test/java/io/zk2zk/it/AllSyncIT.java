@@ -9,13 +9,11 @@ import io.zk2zk.config.WatchMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,31 +21,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * all_sync in-process against two real ZooKeeper servers (curator-test), once with the persistent
  * recursive watch and once with per-node watches (the 3.4/3.5 strategy).
  */
-class AllSyncIT {
+class AllSyncIT extends TwoServers {
 
-  private TestingServer s;
-  private TestingServer t;
-  private ZooKeeper onS;
-  private ZooKeeper onT;
   private SyncDaemon daemon;
-
-  @BeforeEach
-  void servers() throws Exception {
-    s = new TestingServer(true);
-    t = new TestingServer(true);
-    onS = Trees.connect(s.getConnectString());
-    onT = Trees.connect(t.getConnectString());
-  }
 
   @AfterEach
   void stop() throws Exception {
     if (daemon != null) {
       daemon.close();
     }
-    onS.close();
-    onT.close();
-    s.close();
-    t.close();
   }
 
   private void startDaemon(String path, WatchMode mode) throws Exception {

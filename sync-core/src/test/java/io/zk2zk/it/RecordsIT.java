@@ -9,7 +9,6 @@ import io.zk2zk.reconcile.PassResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
@@ -21,21 +20,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Records that cannot be read or do not name a valid path never cause harm or stop passes. */
-class RecordsIT {
+class RecordsIT extends TwoServers {
 
-  private TestingServer s;
-  private TestingServer t;
-  private ZooKeeper onS;
-  private ZooKeeper onT;
   private SyncDaemon daemon;
   private final List<PassResult> passes = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
-    s = new TestingServer(true);
-    t = new TestingServer(true);
-    onS = Trees.connect(s.getConnectString());
-    onT = Trees.connect(t.getConnectString());
     Trees.createP(onT, "/zk2zk_migration", "");
   }
 
@@ -44,10 +35,6 @@ class RecordsIT {
     if (daemon != null) {
       daemon.close();
     }
-    onS.close();
-    onT.close();
-    s.close();
-    t.close();
   }
 
   private void startDaemon(DaemonKind kind, String src, String dst) throws Exception {

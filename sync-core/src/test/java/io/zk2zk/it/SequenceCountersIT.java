@@ -13,40 +13,22 @@ import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The sequence-counter contract: after a migration, a sequential node created on T sorts after
  * every copied one, also under a parent whose sequential children came and went on S long before.
  */
-class SequenceCountersIT {
+class SequenceCountersIT extends TwoServers {
 
-  private TestingServer s;
-  private TestingServer t;
-  private ZooKeeper onS;
-  private ZooKeeper onT;
   private SyncDaemon daemon;
-
-  @BeforeEach
-  void start() throws Exception {
-    s = new TestingServer(true);
-    t = new TestingServer(true);
-    onS = Trees.connect(s.getConnectString());
-    onT = Trees.connect(t.getConnectString());
-  }
 
   @AfterEach
   void stop() throws Exception {
     if (daemon != null) {
       daemon.close();
     }
-    onS.close();
-    onT.close();
-    s.close();
-    t.close();
   }
 
   private void startAllSync() throws Exception {

@@ -9,7 +9,6 @@ import io.zk2zk.decide.RecordName;
 import io.zk2zk.decide.SyncScope;
 import java.time.Duration;
 import java.util.List;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
@@ -19,21 +18,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** all_sync and t_sync together, in-process, against two real ZooKeeper servers. */
-class TwoWayIT {
+class TwoWayIT extends TwoServers {
 
-  private TestingServer s;
-  private TestingServer t;
-  private ZooKeeper onS;
-  private ZooKeeper onT;
   private SyncDaemon allSync;
   private SyncDaemon tSync;
 
   @BeforeEach
   void start() throws Exception {
-    s = new TestingServer(true);
-    t = new TestingServer(true);
-    onS = Trees.connect(s.getConnectString());
-    onT = Trees.connect(t.getConnectString());
     Trees.createP(onS, "/svc", "");
     Trees.createP(onS, "/svc/providers", "");
     allSync =
@@ -52,10 +43,6 @@ class TwoWayIT {
   void stop() throws Exception {
     tSync.close();
     allSync.close();
-    onS.close();
-    onT.close();
-    s.close();
-    t.close();
   }
 
   private static Stat stat(ZooKeeper zk, String path) throws Exception {
