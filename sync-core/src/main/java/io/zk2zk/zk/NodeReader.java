@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.Watcher;
 
 /** Reads many paths of one side at once, pipelined; NONODE is an answer (ABSENT), not an error. */
@@ -80,7 +82,21 @@ public final class NodeReader {
     return out;
   }
 
+  /** Paths per {@code multi} read batch: 2 requests each, a few hundred per round trip. */
+  private static final int MULTI_READ_PATHS = 200;
+
   private static List<Result> readPlain(
+      ZkSide side, List<String> paths, boolean withChildren, Watcher watcher)
+      throws SideUnavailableException, InterruptedException {
+    // multi reads (3.6+) cut round trips several-fold, but cannot set watches
+    if (watcher == null && side.supportsMultiRead() && paths.size() > 1) {
+      return readMulti(side, paths, withChildren);
+    }
+    return readSingly(side, paths, withChildren, watcher);
+  }
+
+  /** Pipelined single reads; the watcher, when given, is set by each read. */
+  private static List<Result> readSingly(
       ZkSide side, List<String> paths, boolean withChildren, Watcher watcher)
       throws SideUnavailableException, InterruptedException {
     List<CompletableFuture<Reply>> data = new ArrayList<>(paths.size());
@@ -93,37 +109,93 @@ public final class NodeReader {
     }
     List<Result> out = new ArrayList<>(paths.size());
     for (int i = 0; i < paths.size(); i++) {
-      String p = paths.get(i);
       Reply d = ZkSide.await(data.get(i), side.replyTimeout());
       Reply c = withChildren ? ZkSide.await(kids.get(i), side.replyTimeout()) : null;
-      if (d.isTransient() || (c != null && c.isTransient())) {
-        throw new SideUnavailableException(
-            side.role() + " unavailable while reading " + p + ": " + d.code());
-      }
-      if (d.code() == Code.NONODE) {
-        out.add(new Result(p, NodeState.ABSENT, null));
-      } else if (!d.ok()) {
-        out.add(new Result(p, null, d.code()));
-      } else {
-        List<String> children = null;
-        if (c != null) {
-          if (c.code() == Code.NONODE) {
-            children = List.of(); // deleted between the two reads
-          } else if (!c.ok()) {
-            out.add(new Result(p, null, c.code()));
-            continue;
-          } else {
-            children = c.children();
-          }
+      out.add(combine(side, paths.get(i), d, c));
+    }
+    return out;
+  }
+
+  private static List<Result> readMulti(ZkSide side, List<String> paths, boolean withChildren)
+      throws SideUnavailableException, InterruptedException {
+    List<List<String>> chunks = new ArrayList<>();
+    List<CompletableFuture<Reply>> replies = new ArrayList<>();
+    for (int from = 0; from < paths.size(); from += MULTI_READ_PATHS) {
+      List<String> chunk = paths.subList(from, Math.min(paths.size(), from + MULTI_READ_PATHS));
+      List<Op> ops = new ArrayList<>(chunk.size() * 2);
+      for (String p : chunk) {
+        ops.add(Op.getData(p));
+        if (withChildren) {
+          ops.add(Op.getChildren(p));
         }
-        NodeKind kind = NodeKind.ofEphemeralOwner(d.stat().getEphemeralOwner());
-        long next = c != null && c.ok() ? nextSequence(c.stat()) : nextSequence(d.stat());
-        out.add(
-            new Result(
-                p, new NodeState(kind, d.data(), d.stat().getVersion(), children), null, next));
+      }
+      chunks.add(chunk);
+      replies.add(side.multi(ops));
+    }
+    List<Result> out = new ArrayList<>(paths.size());
+    int per = withChildren ? 2 : 1;
+    for (int k = 0; k < chunks.size(); k++) {
+      List<String> chunk = chunks.get(k);
+      Reply r = ZkSide.await(replies.get(k), side.replyTimeout());
+      if (r.isTransient()) {
+        throw new SideUnavailableException(side.role() + " unavailable: " + r.code());
+      }
+      if (r.results() == null || r.results().size() != chunk.size() * per) {
+        // e.g. a path the client refuses: read this chunk one path at a time instead
+        out.addAll(readSingly(side, chunk, withChildren, null));
+        continue;
+      }
+      for (int i = 0; i < chunk.size(); i++) {
+        Reply d = fromOpResult(r.results().get(i * per));
+        Reply c = withChildren ? fromOpResult(r.results().get(i * per + 1)) : null;
+        out.add(combine(side, chunk.get(i), d, c));
       }
     }
     return out;
+  }
+
+  private static Reply fromOpResult(OpResult r) {
+    if (r instanceof OpResult.GetDataResult d) {
+      return new Reply(Code.OK, d.getData(), d.getStat(), null, null);
+    }
+    if (r instanceof OpResult.GetChildrenResult c) {
+      return new Reply(Code.OK, null, null, c.getChildren(), null);
+    }
+    if (r instanceof OpResult.ErrorResult e) {
+      return new Reply(Reply.code(e.getErr()), null, null, null, null);
+    }
+    return new Reply(Code.SYSTEMERROR, null, null, null, null);
+  }
+
+  /** One path's data reply and (optional) children reply, as a {@link Result}. */
+  private static Result combine(ZkSide side, String p, Reply d, Reply c)
+      throws SideUnavailableException {
+    if (d.isTransient() || (c != null && c.isTransient())) {
+      throw new SideUnavailableException(
+          side.role() + " unavailable while reading " + p + ": " + d.code());
+    }
+    if (d.code() == Code.NONODE) {
+      return new Result(p, NodeState.ABSENT, null);
+    }
+    if (!d.ok()) {
+      return new Result(p, null, d.code());
+    }
+    List<String> children = null;
+    if (c != null) {
+      if (c.code() == Code.NONODE) {
+        children = List.of(); // deleted between the two reads
+      } else if (!c.ok()) {
+        return new Result(p, null, c.code());
+      } else {
+        children = c.children();
+      }
+    }
+    NodeKind kind = NodeKind.ofEphemeralOwner(d.stat().getEphemeralOwner());
+    // the data read's stat carries cversion and numChildren as well
+    long next =
+        c != null && c.ok() && c.stat() != null ? nextSequence(c.stat()) : nextSequence(d.stat());
+    return new Result(
+        p, new NodeState(kind, d.data(), d.stat().getVersion(), children), null, next);
   }
 
   /** Whether a node exists, as far as a read could tell. */

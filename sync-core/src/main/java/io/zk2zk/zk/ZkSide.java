@@ -180,6 +180,11 @@ public final class ZkSide implements Closeable {
     return capabilities.persistentWatches();
   }
 
+  /** {@code multi} with read operations came with persistent watches, in ZooKeeper 3.6. */
+  public boolean supportsMultiRead() {
+    return capabilities.persistentWatches();
+  }
+
   public boolean isConnected() {
     return connected;
   }
