@@ -39,6 +39,12 @@ public sealed interface Action {
    */
   record Delete(String path, int version, boolean withRecord) implements Action {}
 
+  /**
+   * t_sync: write again the missing record of a copy on S whose ephemeral still lives on T, and
+   * with {@code setData} also set the copy's data to {@code data}.
+   */
+  record RestoreRecord(String path, boolean setData, byte[] data) implements Action {}
+
   /** Delete a record that names nothing t_sync owns any more. */
   record DropRecord(String path) implements Action {}
 

@@ -16,7 +16,10 @@ public final class TSyncRules implements SyncRules {
       case EPHEMERAL ->
           switch (s.kind()) {
             case ABSENT -> new Decision("21-22", new Action.Create(p, t.data(), true, t.acl()));
-            case PERSISTENT -> new Decision("23", AllSyncRules.updateIfDifferent(p, t, s));
+            case PERSISTENT ->
+                v.recorded()
+                    ? new Decision("23", AllSyncRules.updateIfDifferent(p, t, s))
+                    : new Decision("23", new Action.RestoreRecord(p, !t.sameDataAs(s), t.data()));
             case EPHEMERAL ->
                 new Decision(
                     "24",
@@ -48,7 +51,8 @@ public final class TSyncRules implements SyncRules {
 
   @Override
   public boolean needsRecord(NodeState source, NodeState target) {
-    return !source.exists();
+    // rule 31 needs it, and rule 23 restores a copy's missing record
+    return !source.exists() || (source.isEphemeral() && target.isPersistent());
   }
 
   @Override

@@ -114,13 +114,60 @@ public final class PathSync {
     for (PathView v : views) {
       decisions.add(ctx.rules().decide(v));
     }
+    Map<String, NodeReader.Result> sourceReads = new HashMap<>();
     Map<String, NodeState> sourceStates = new HashMap<>();
     for (NodeReader.Result s : src) {
       if (s.state() != null) {
+        sourceReads.put(s.path(), s);
         sourceStates.put(s.path(), s.state());
       }
     }
-    return apply(decisions, sourceStates, watchDriven);
+    return apply(confirmUnrecordedCopies(decisions, sourceReads), sourceStates, watchDriven);
+  }
+
+  /**
+   * all_sync, rules 1–2: a persistent node on S without a record is copied to T only if it is still
+   * the same node (same czxid) when read again after the record check. t_sync writes a record
+   * before its copy and deletes it after, so a copy that was there at the first read and is still
+   * there at the second had its record all the while: had it been a t_sync copy, the record check
+   * in between would have seen it. Without this, a copy deleted together with its record between
+   * the reads would be copied back to T as a ghost.
+   */
+  private List<Decision> confirmUnrecordedCopies(
+      List<Decision> decisions, Map<String, NodeReader.Result> firstReads)
+      throws SideUnavailableException, InterruptedException {
+    List<String> toConfirm = new ArrayList<>();
+    for (Decision d : decisions) {
+      if (d.action() instanceof Action.Create c
+          && !c.withRecord()
+          && firstReads.get(c.path()) != null
+          && firstReads.get(c.path()).state().isPersistent()) {
+        toConfirm.add(c.path());
+      }
+    }
+    if (toConfirm.isEmpty()) {
+      return decisions;
+    }
+    Set<String> stale = new HashSet<>();
+    for (NodeReader.Result again : NodeReader.read(ctx.source(), toConfirm, false, null)) {
+      NodeReader.Result first = firstReads.get(again.path());
+      if (again.state() == null
+          || !again.state().isPersistent()
+          || again.czxid() != first.czxid()) {
+        stale.add(again.path());
+        ctx.dirty().mark(again.path()); // it changed meanwhile: decide again from fresh reads
+      }
+    }
+    if (stale.isEmpty()) {
+      return decisions;
+    }
+    List<Decision> out = new ArrayList<>(decisions.size());
+    for (Decision d : decisions) {
+      if (!stale.contains(d.action().path())) {
+        out.add(d);
+      }
+    }
+    return out;
   }
 
   /**
@@ -246,6 +293,7 @@ public final class PathSync {
     List<Action> updates = new ArrayList<>();
     List<Action.Delete> deletes = new ArrayList<>();
     List<Action.DropRecord> drops = new ArrayList<>();
+    List<Action.RestoreRecord> restores = new ArrayList<>();
     for (Decision d : decisions) {
       Action a = d.action();
       if (a instanceof Action.Create c) {
@@ -256,11 +304,14 @@ public final class PathSync {
         deletes.add(del);
       } else if (a instanceof Action.DropRecord r) {
         drops.add(r);
+      } else if (a instanceof Action.RestoreRecord r) {
+        restores.add(r);
       } else if (a instanceof Action.Alarm al) {
         ctx.audit().alarm(al.path(), al.reason() + " (rule " + d.rule() + ")");
       }
     }
-    int writes = creates.size() + updates.size() + deletes.size() + drops.size();
+    int writes = creates.size() + updates.size() + deletes.size() + drops.size() + restores.size();
+    restoreRecords(restores, updates);
     applyCreatesAndUpdates(creates, updates, sourceStates, watchDriven);
     applyDeletes(deletes);
     if (!drops.isEmpty()) {
@@ -368,6 +419,34 @@ public final class PathSync {
               + " identity the ACL names, or a super identity)",
           path,
           path);
+    }
+  }
+
+  /**
+   * t_sync, rule 23 without a record (someone removed it): the copy on S is written again into the
+   * record, so that all_sync keeps treating it as t_sync's and it is removed with its ephemeral.
+   */
+  private void restoreRecords(List<Action.RestoreRecord> restores, List<Action> updates)
+      throws InterruptedException {
+    if (restores.isEmpty()) {
+      return;
+    }
+    List<WriteOp> ops = new ArrayList<>();
+    for (Action.RestoreRecord r : restores) {
+      ops.add(new WriteOp.Create(SyncScope.recordPath(r.path()), new byte[0]));
+    }
+    List<Outcome> outs = ctx.recordWriter().apply(ops);
+    for (int i = 0; i < outs.size(); i++) {
+      Action.RestoreRecord r = restores.get(i);
+      if (outs.get(i).success()) {
+        log.warn("record of {} was missing; restored it", r.path());
+        if (r.setData()) {
+          updates.add(new Action.SetData(r.path(), r.data()));
+        }
+      } else {
+        log.warn(
+            "record of {} is missing and could not be restored: {}", r.path(), outs.get(i).code());
+      }
     }
   }
 

@@ -18,9 +18,13 @@ public final class NodeReader {
    *
    * @param error non-null when this node could not be read (for example NOAUTH)
    */
-  public record Result(String path, NodeState state, Code error, long nextSequence) {
+  public record Result(String path, NodeState state, Code error, long nextSequence, long czxid) {
     public Result(String path, NodeState state, Code error) {
-      this(path, state, error, 0);
+      this(path, state, error, 0, 0);
+    }
+
+    public Result(String path, NodeState state, Code error, long nextSequence) {
+      this(path, state, error, nextSequence, 0);
     }
   }
 
@@ -76,7 +80,11 @@ public final class NodeReader {
       } else {
         out.add(
             new Result(
-                r.path(), r.state().withAcl(Acls.toEntries(a.acl())), null, r.nextSequence()));
+                r.path(),
+                r.state().withAcl(Acls.toEntries(a.acl())),
+                null,
+                r.nextSequence(),
+                r.czxid()));
       }
     }
     return out;
@@ -195,7 +203,11 @@ public final class NodeReader {
     long next =
         c != null && c.ok() && c.stat() != null ? nextSequence(c.stat()) : nextSequence(d.stat());
     return new Result(
-        p, new NodeState(kind, d.data(), d.stat().getVersion(), children), null, next);
+        p,
+        new NodeState(kind, d.data(), d.stat().getVersion(), children),
+        null,
+        next,
+        d.stat().getCzxid());
   }
 
   /** Whether a node exists, as far as a read could tell. */

@@ -428,6 +428,12 @@ class AllSyncRulesTest {
       Action.Delete a = (Action.Delete) actual;
       assertThat(a.version()).as(w + "delete version").isEqualTo(c.version());
       assertThat(a.withRecord()).as(w + "withRecord").isEqualTo(c.withRecord());
+    } else if (expected instanceof Action.RestoreRecord c) {
+      Action.RestoreRecord a = (Action.RestoreRecord) actual;
+      assertThat(a.setData()).as(w + "restore sets data").isEqualTo(c.setData());
+      if (c.setData()) {
+        assertThat(a.data()).as(w + "restore data").isEqualTo(c.data());
+      }
     } else if (expected instanceof Action.Alarm) {
       assertThat(((Action.Alarm) actual).reason()).as(w + "alarm reason").isNotBlank();
     }

@@ -172,8 +172,30 @@ class TSyncRulesTest {
             "E on T with null data, P on S with empty data → set null",
             eph(null),
             pers(""),
-            false,
+            true,
             new Action.SetData(P, null),
+            true,
+            true));
+    // 23 without a record (someone removed it): the copy's record is written again, so that
+    // the copy goes with its ephemeral and all_sync never copies it back (docs/design.md)
+    rows.add(
+        row(
+            "23",
+            "E on T, P on S, same data, record missing → restore the record",
+            eph("same"),
+            pers("same"),
+            false,
+            new Action.RestoreRecord(P, false, bytes("same")),
+            true,
+            false));
+    rows.add(
+        row(
+            "23",
+            "E on T with null data, P on S with empty data, record missing → restore it, set null",
+            eph(null),
+            pers(""),
+            false,
+            new Action.RestoreRecord(P, true, null),
             true,
             false));
     // 24: E on both: alarm.
