@@ -81,8 +81,20 @@ public final class Zk2zkCommandLine {
     return top;
   }
 
+  /**
+   * The ZooKeeper client refuses to decode any single field (a node's data, a child name) larger
+   * than the JVM-wide {@code jute.maxbuffer} property (1 MB by default), and drops the connection
+   * when a source holds one: every read of that batch would fail forever. Responses are bounded by
+   * the servers anyway, so the daemons raise it unless the user set it ({@code JAVA_OPTS}).
+   */
+  static final String CLIENT_JUTE_MAXBUFFER = String.valueOf(256 * 1024 * 1024);
+
   /** Parses and runs; returns the exit code. */
   public static int run(DaemonKind kind, String[] args) {
+    // before any ZooKeeper class is loaded: the client reads the property once
+    if (System.getProperty("jute.maxbuffer") == null) {
+      System.setProperty("jute.maxbuffer", CLIENT_JUTE_MAXBUFFER);
+    }
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
     return create(kind, new DaemonMain(), out, err).execute(args);
