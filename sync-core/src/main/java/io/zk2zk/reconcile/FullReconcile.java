@@ -214,7 +214,10 @@ public final class FullReconcile {
     }
     Set<String> claimed = ctx.dirty().tryClaim(paths);
     try {
-      return pathSync.sync(new ArrayList<>(claimed), Set.of(), false);
+      // a path a worker holds still needed a write: it counts, so that a pass whose changes the
+      // workers made does not report "0 changes" beside unequal counts
+      return pathSync.sync(new ArrayList<>(claimed), Set.of(), false)
+          + (paths.size() - claimed.size());
     } finally {
       ctx.dirty().release(claimed);
     }

@@ -179,8 +179,9 @@ public final class NodeReader {
   private static Result combine(ZkSide side, String p, Reply d, Reply c)
       throws SideUnavailableException {
     if (d.isTransient() || (c != null && c.isTransient())) {
+      Code failed = d.isTransient() ? d.code() : c.code();
       throw new SideUnavailableException(
-          side.role() + " unavailable while reading " + p + ": " + d.code());
+          side.role() + " unavailable while reading " + p + ": " + failed);
     }
     if (d.code() == Code.NONODE) {
       return new Result(p, NodeState.ABSENT, null);
