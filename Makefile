@@ -37,6 +37,13 @@ compat:
 	  -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
 	  -Dit.test=CompatibilityE2EIT -Dzk2zk.compat=all
 
+## soak: randomized operations and faults for DURATION seconds (default 600), then a full "in sync" check
+DURATION ?= 600
+soak:
+	$(MVN) verify -pl e2e-tests -am -Dspotless.check.skip=true -Dtest=NoSuchTest \
+	  -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
+	  -Dit.test=SoakE2EIT -Dzk2zk.soak.seconds=$(DURATION) -De2e.forkTimeout=$$(( $(DURATION) + 1200 ))
+
 ## fmt: apply the code formatter
 fmt:
 	$(MVN) -q spotless:apply

@@ -435,7 +435,7 @@ public final class PathSync {
     for (Action.RestoreRecord r : restores) {
       ops.add(new WriteOp.Create(SyncScope.recordPath(r.path()), new byte[0]));
     }
-    List<Outcome> outs = ctx.recordWriter().apply(ops);
+    List<Outcome> outs = createRecords(ops);
     for (int i = 0; i < outs.size(); i++) {
       Action.RestoreRecord r = restores.get(i);
       if (outs.get(i).success()) {
@@ -466,17 +466,38 @@ public final class PathSync {
     for (Action.Create c : recorded) {
       ops.add(new WriteOp.Create(SyncScope.recordPath(c.path()), new byte[0]));
     }
-    List<Outcome> outs = ctx.recordWriter().apply(ops);
+    List<Outcome> outs = createRecords(ops);
     for (int i = 0; i < outs.size(); i++) {
-      if (!outs.get(i).success()) {
+      Outcome o = outs.get(i);
+      if (!o.success()) {
         String p = recorded.get(i).path();
         failed.add(p);
-        ctx.audit()
-            .write(AuditOperation.EventNodeCreated, false, "record " + outs.get(i).extra(), p);
-        ctx.dirty().mark(p);
+        ctx.audit().write(AuditOperation.EventNodeCreated, false, "record " + o.extra(), p);
+        if (Reply.isTransient(o.code())) {
+          ctx.dirty().mark(p); // retried with backoff already; once more later, never hot
+        }
       }
     }
     return failed;
+  }
+
+  /**
+   * Creates records; when {@code /zk2zk_migration} itself is gone (deleted by hand), it is created
+   * again first, instead of failing every record until a restart.
+   */
+  private List<Outcome> createRecords(List<WriteOp> ops) throws InterruptedException {
+    List<Outcome> outs = ctx.recordWriter().apply(ops);
+    boolean parentMissing = false;
+    for (Outcome o : outs) {
+      parentMissing |= !o.success() && o.code() == Code.NONODE;
+    }
+    if (!parentMissing) {
+      return outs;
+    }
+    Code rc =
+        ctx.recordSide().ensureExists(SyncScope.MIGRATION_ROOT, ctx.recordSide().replyTimeout());
+    log.warn("{} was missing on T; created it again ({})", SyncScope.MIGRATION_ROOT, rc);
+    return ctx.recordWriter().apply(ops);
   }
 
   private Outcome createWithAncestors(WriteOp.Create create) throws InterruptedException {

@@ -1,8 +1,7 @@
 package io.zk2zk.e2e.support;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,139 +11,177 @@ import org.apache.zookeeper.KeeperException;
 
 /**
  * "In sync" exactly as operations.md defines it, checked by reading both ensembles with a plain
- * client: all_sync's side (S's nodes without a record are persistent copies on T, and T's
- * persistent nodes have a counterpart on S) and t_sync's side (T's ephemerals are recorded
- * persistent copies on S, and every record names an ephemeral on T).
+ * client (the whole tree, {@code --path /}):
+ *
+ * <ul>
+ *   <li>all_sync: every node on S that holds no record exists on T as P with equal data, and every
+ *       P node on T has a counterpart on S (save the nodes kept for live ephemerals below them);
+ *   <li>t_sync: every E node on T exists on S as P with equal data and has a record, and every
+ *       record names a node that is E on T.
+ * </ul>
  */
 public final class InSync {
 
-  private static final String RECORDS = "/zk2zk_migration";
-  private static final int SHOWN = 10;
+  private static final int SHOWN = 8;
+
+  /** Both ensembles as read at one moment, and the records. */
+  public record Snapshot(
+      SortedMap<String, NodeInfo> s, SortedMap<String, NodeInfo> t, Set<String> records) {
+
+    /** The paths of the ephemeral nodes on T. */
+    public Set<String> ephemeralsOnT() {
+      Set<String> out = new TreeSet<>();
+      t.forEach(
+          (p, n) -> {
+            if (n.ephemeral()) {
+              out.add(p);
+            }
+          });
+      return out;
+    }
+
+    /** Whether the path has a record on T. */
+    public boolean hasRecord(String path) {
+      return records.contains(GoQueryEscape.escape(path));
+    }
+
+    /** The nodes on S that all_sync is responsible for: those without a record. */
+    public long allSyncSourceCount() {
+      return s.keySet().stream().filter(p -> !hasRecord(p)).count();
+    }
+
+    /** The nodes on S that hold a record (t_sync's copies). */
+    public long recordedOnS() {
+      return s.keySet().stream().filter(this::hasRecord).count();
+    }
+  }
 
   private InSync() {}
 
-  /** The paths that t_sync's records on T name (record names are Go QueryEscape'd paths). */
-  public static Set<String> recordedPaths(Zk t) throws KeeperException, InterruptedException {
-    Set<String> out = new TreeSet<>();
-    if (t.exists(RECORDS) == null) {
-      return out;
+  /** Reads both sides' trees (excluded subtrees left out) and the children of /zk2zk_migration. */
+  public static Snapshot read(Zk s, Zk t) throws KeeperException, InterruptedException {
+    SortedMap<String, NodeInfo> sTree = s.readTree("/");
+    SortedMap<String, NodeInfo> tTree = t.readTree("/");
+    Set<String> records = new TreeSet<>();
+    if (t.exists("/zk2zk_migration") != null) {
+      try {
+        records.addAll(t.getChildren("/zk2zk_migration"));
+      } catch (KeeperException.NoNodeException e) {
+        // deleted meanwhile: no records
+      }
     }
-    for (String name : t.getChildren(RECORDS)) {
-      out.add(URLDecoder.decode(name, StandardCharsets.UTF_8));
-    }
-    return out;
+    return new Snapshot(sTree, tTree, records);
   }
 
-  /** Where all_sync's side is not in sync; empty when it is. */
-  public static List<String> allSyncViolations(
-      SortedMap<String, NodeInfo> s, SortedMap<String, NodeInfo> t, Set<String> records) {
+  /** What keeps all_sync's side from being in sync; empty when it is. */
+  public static List<String> allSyncViolations(Snapshot snap) {
     List<String> out = new ArrayList<>();
-    for (Map.Entry<String, NodeInfo> e : s.entrySet()) {
+    for (Map.Entry<String, NodeInfo> e : snap.s().entrySet()) {
       String p = e.getKey();
-      if (records.contains(p)) {
+      if (snap.hasRecord(p)) {
         continue;
       }
-      NodeInfo copy = t.get(p);
+      NodeInfo copy = snap.t().get(p);
       if (copy == null) {
-        out.add("all_sync: " + p + " on S, missing on T");
+        out.add("all_sync: " + p + " on S (" + e.getValue() + ") missing on T");
       } else if (copy.ephemeral()) {
-        out.add("all_sync: " + p + " on S without a record, ephemeral on T");
+        out.add("all_sync: " + p + " on S is E on T, expected a P copy");
       } else if (!copy.sameData(e.getValue())) {
         out.add(
             "all_sync: "
                 + p
-                + " data S="
+                + " data differ: S "
                 + NodeInfo.describe(e.getValue().data())
-                + " T="
+                + ", T "
                 + NodeInfo.describe(copy.data()));
       }
     }
-    for (Map.Entry<String, NodeInfo> e : t.entrySet()) {
+    Set<String> keptForEphemerals = ancestorsOf(snap.ephemeralsOnT());
+    for (Map.Entry<String, NodeInfo> e : snap.t().entrySet()) {
       String p = e.getKey();
-      if (!e.getValue().ephemeral() && !s.containsKey(p) && !keepsLiveEphemeral(t, p)) {
-        out.add("all_sync: " + p + " persistent on T, absent on S");
+      if (!e.getValue().ephemeral() && !snap.s().containsKey(p) && !keptForEphemerals.contains(p)) {
+        out.add("all_sync: " + p + " is P on T but absent on S");
       }
     }
     return out;
   }
 
-  /** Where t_sync's side is not in sync; empty when it is. */
-  public static List<String> tSyncViolations(
-      SortedMap<String, NodeInfo> s, SortedMap<String, NodeInfo> t, Set<String> records) {
+  /** What keeps t_sync's side from being in sync; empty when it is. */
+  public static List<String> tSyncViolations(Snapshot snap) {
     List<String> out = new ArrayList<>();
-    for (Map.Entry<String, NodeInfo> e : t.entrySet()) {
-      if (!e.getValue().ephemeral()) {
-        continue;
-      }
-      String p = e.getKey();
-      NodeInfo copy = s.get(p);
+    Set<String> expectedRecords = new HashSet<>();
+    for (String p : snap.ephemeralsOnT()) {
+      expectedRecords.add(GoQueryEscape.escape(p));
+      NodeInfo copy = snap.s().get(p);
       if (copy == null) {
-        out.add("t_sync: " + p + " ephemeral on T, missing on S");
+        out.add("t_sync: " + p + " is E on T but missing on S");
       } else if (copy.ephemeral()) {
-        out.add("t_sync: " + p + " ephemeral on both sides");
-      } else if (!copy.sameData(e.getValue())) {
+        out.add("t_sync: " + p + " is E on T and E on S (expected a P copy on S)");
+      } else if (!copy.sameData(snap.t().get(p))) {
         out.add(
             "t_sync: "
                 + p
-                + " data T="
-                + NodeInfo.describe(e.getValue().data())
-                + " S="
+                + " data differ: T "
+                + NodeInfo.describe(snap.t().get(p).data())
+                + ", S "
                 + NodeInfo.describe(copy.data()));
       }
-      if (!records.contains(p)) {
-        out.add("t_sync: " + p + " ephemeral on T has no record");
+      if (!snap.hasRecord(p)) {
+        out.add("t_sync: " + p + " is E on T but has no record " + GoQueryEscape.escape(p));
       }
     }
-    for (String r : records) {
-      NodeInfo onT = t.get(r);
-      if (onT == null || !onT.ephemeral()) {
-        out.add(
-            "t_sync: record for "
-                + r
-                + " names "
-                + (onT == null ? "nothing" : "a P node")
-                + " on T");
+    for (String r : snap.records()) {
+      if (!expectedRecords.contains(r)) {
+        out.add("t_sync: record " + r + " names no E node on T");
       }
     }
     return out;
   }
 
-  /** Asserts both daemons' sides of the migration are in sync, under {@code /}. */
+  /** Both daemons' violations, shortened for a message; empty when both are in sync. */
+  public static List<String> violations(Snapshot snap) {
+    List<String> all = new ArrayList<>(allSyncViolations(snap));
+    all.addAll(tSyncViolations(snap));
+    return all;
+  }
+
+  /** The paths that t_sync's records on T name (record names are Go QueryEscape'd paths). */
+  public static Set<String> recordedPaths(Zk t) throws KeeperException, InterruptedException {
+    Set<String> out = new TreeSet<>();
+    if (t.exists("/zk2zk_migration") == null) {
+      return out;
+    }
+    for (String name : t.getChildren("/zk2zk_migration")) {
+      out.add(java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  /** Fails, naming the first differences, unless both daemons' sides are in sync. */
   public static void assertMigrationInSync(Zk s, Zk t) throws Exception {
-    SortedMap<String, NodeInfo> sTree = s.readTree("/");
-    SortedMap<String, NodeInfo> tTree = t.readTree("/");
-    Set<String> records = recordedPaths(t);
-    List<String> violations = new ArrayList<>(allSyncViolations(sTree, tTree, records));
-    violations.addAll(tSyncViolations(sTree, tTree, records));
-    if (!violations.isEmpty()) {
-      StringBuilder msg =
-          new StringBuilder("not in sync (")
-              .append(violations.size())
-              .append(" differences; S ")
-              .append(sTree.size())
-              .append(" nodes, T ")
-              .append(tTree.size())
-              .append(" nodes, ")
-              .append(records.size())
-              .append(" records):");
-      violations.stream().limit(SHOWN).forEach(v -> msg.append("\n  ").append(v));
-      if (violations.size() > SHOWN) {
-        msg.append("\n  ...");
-      }
-      throw new AssertionError(msg.toString());
+    List<String> v = violations(read(s, t));
+    if (!v.isEmpty()) {
+      throw new AssertionError(describe(v));
     }
   }
 
-  /** A P node on T kept because a live ephemeral lives below it (an alarmed exception). */
-  private static boolean keepsLiveEphemeral(SortedMap<String, NodeInfo> t, String p) {
-    for (Map.Entry<String, NodeInfo> e : t.tailMap(p + "/").entrySet()) {
-      if (!e.getKey().startsWith(p + "/")) {
-        break;
-      }
-      if (e.getValue().ephemeral()) {
-        return true;
+  /** The first violations and how many there are, for a failure message. */
+  public static String describe(List<String> violations) {
+    StringBuilder sb = new StringBuilder(violations.size() + " violation(s) of \"in sync\":");
+    violations.stream().limit(SHOWN).forEach(v -> sb.append("\n    ").append(v));
+    if (violations.size() > SHOWN) {
+      sb.append("\n    ...");
+    }
+    return sb.toString();
+  }
+
+  private static Set<String> ancestorsOf(Set<String> paths) {
+    Set<String> out = new HashSet<>();
+    for (String p : paths) {
+      for (int i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/', i - 1)) {
+        out.add(p.substring(0, i));
       }
     }
-    return false;
+    return out;
   }
 }

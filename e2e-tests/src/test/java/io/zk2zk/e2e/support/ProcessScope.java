@@ -77,6 +77,15 @@ public final class ProcessScope implements AutoCloseable {
     return servers;
   }
 
+  /**
+   * Starts a standalone server whose JVM gets {@code jvmOpts} (e.g. {@code
+   * -Djute.maxbuffer=4194304}) and waits until it serves.
+   */
+  public ZkServerProcess startZkWithJvmOpts(String version, String... jvmOpts) {
+    return register(ZkServerProcess.standalone(version, newDir("zk-" + version), List.of(jvmOpts)))
+        .start();
+  }
+
   /** Starts a 3-member ensemble and waits until every member serves. */
   public ZkEnsemble startEnsemble(String version) {
     return register(ZkEnsemble.create(version, newDir("ensemble-" + version), 3)).start();

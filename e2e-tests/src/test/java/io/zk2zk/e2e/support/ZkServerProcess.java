@@ -69,6 +69,15 @@ public final class ZkServerProcess implements AutoCloseable {
   }
 
   /**
+   * A standalone server whose JVM also gets {@code jvmArgs} (system properties such as {@code
+   * -Djute.maxbuffer=4194304}); not started.
+   */
+  public static ZkServerProcess standalone(String version, Path dir, List<String> jvmArgs) {
+    return new ZkServerProcess(
+        version, dir, FreePorts.next(), 0, List.of(), List.of(), jvmArgs, null);
+  }
+
+  /**
    * A standalone server (3.5+) that serves clients only over TLS: a {@code secureClientPort} on
    * 127.0.0.1 (a free port, what {@link #clientPort()} and {@link #connectString()} name), no plain
    * {@code clientPort}, Netty's connection factory, and the key and trust stores of {@code tls}.
