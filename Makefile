@@ -37,12 +37,14 @@ compat:
 	  -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
 	  -Dit.test=CompatibilityE2EIT -Dzk2zk.compat=all
 
-## soak: randomized operations and faults for DURATION seconds (default 600), then a full "in sync" check
+## soak: randomized operations and faults for DURATION seconds (default 600), then a full "in sync"
+## check; SEED=<n> replays a run's choices
 DURATION ?= 600
 soak:
 	$(MVN) verify -pl e2e-tests -am -Dspotless.check.skip=true -Dtest=NoSuchTest \
 	  -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
-	  -Dit.test=SoakE2EIT -Dzk2zk.soak.seconds=$(DURATION) -De2e.forkTimeout=$$(( $(DURATION) + 1200 ))
+	  -Dit.test=SoakE2EIT -Dzk2zk.soak.seconds=$(DURATION) -De2e.forkTimeout=$$(( $(DURATION) + 1200 )) \
+	  $(if $(SEED),-Dzk2zk.soak.seed=$(SEED))
 
 ## fmt: apply the code formatter
 fmt:
