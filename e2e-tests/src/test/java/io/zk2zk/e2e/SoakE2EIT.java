@@ -222,6 +222,7 @@ class SoakE2EIT {
           System.out.println(tag + " " + elapsed() + " " + opsLine());
           nextReport = now() + secs(10);
         }
+        // load pacing, not synchronisation: a client's think-time between random operations
         Thread.sleep(rnd.nextInt(40));
       }
       finish();
