@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
@@ -128,6 +129,39 @@ class SequenceCountersIT extends TwoServers {
       onSMutex.release();
       assertThat(onTMutex.acquire(10, TimeUnit.SECONDS)).isTrue();
       onTMutex.release();
+    }
+  }
+
+  @Test
+  void aLeaderElectedOnSStaysLeaderUntilItLeavesAndThenALatchOnTTakesOver() throws Exception {
+    try (CuratorFramework clientS = client(s);
+        CuratorFramework clientT = client(t)) {
+      // earlier elections on S advanced the election parent's counter
+      for (int i = 0; i < 5; i++) {
+        try (LeaderLatch past = new LeaderLatch(clientS, "/election/job", "past-" + i)) {
+          past.start();
+          past.await(10, TimeUnit.SECONDS);
+        }
+      }
+      LeaderLatch leaderOnS = new LeaderLatch(clientS, "/election/job", "on-S");
+      leaderOnS.start();
+      assertThat(leaderOnS.await(10, TimeUnit.SECONDS)).isTrue();
+      startAllSync();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  onT.exists("/election/job", false) != null
+                      && !onT.getChildren("/election/job", false).isEmpty());
+
+      // a participant on T joins after the migration: the copy of S's leader sorts before it
+      try (LeaderLatch onTLatch = new LeaderLatch(clientT, "/election/job", "on-T")) {
+        onTLatch.start();
+        assertThat(onTLatch.await(1, TimeUnit.SECONDS)).isFalse();
+        // S's leader leaves: its copy goes, and T's participant is elected
+        leaderOnS.close();
+        assertThat(onTLatch.await(10, TimeUnit.SECONDS)).isTrue();
+      }
     }
   }
 
