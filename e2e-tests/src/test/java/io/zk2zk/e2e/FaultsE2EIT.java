@@ -93,24 +93,18 @@ class FaultsE2EIT {
   }
 
   private DaemonProcess startAllSync(String srcAddr, String dstAddr, String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "start",
-                "--srcAddr",
-                srcAddr,
-                "--dstAddr",
-                dstAddr,
-                "--logEnableStdout=false",
-                "--syncDailyInterval",
-                NO_PERIODIC_PASS));
-    args.addAll(Arrays.asList(extra));
-    return scope.startDaemon(
-        DaemonProcess.builder(DaemonProcess.Kind.ALL_SYNC, scope.dir().resolve("all_sync-run"))
-            .args(args));
+    return startDaemon(DaemonProcess.Kind.ALL_SYNC, "all_sync-run", srcAddr, dstAddr, extra);
   }
 
   private DaemonProcess startTSync(String srcAddr, String dstAddr, String... extra) {
+    return startDaemon(DaemonProcess.Kind.T_SYNC, "t_sync-run", srcAddr, dstAddr, extra);
+  }
+
+  /**
+   * {@code ./<daemon> start --srcAddr … --dstAddr …}, without periodic passes, plus extra flags.
+   */
+  private DaemonProcess startDaemon(
+      DaemonProcess.Kind kind, String dir, String srcAddr, String dstAddr, String... extra) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -123,9 +117,7 @@ class FaultsE2EIT {
                 "--syncDailyInterval",
                 NO_PERIODIC_PASS));
     args.addAll(Arrays.asList(extra));
-    return scope.startDaemon(
-        DaemonProcess.builder(DaemonProcess.Kind.T_SYNC, scope.dir().resolve("t_sync-run"))
-            .args(args));
+    return scope.startDaemon(DaemonProcess.builder(kind, scope.dir().resolve(dir)).args(args));
   }
 
   private static void awaitMigrationInSync(Zk s, Zk t, Duration within, DaemonProcess... daemons) {
