@@ -1,9 +1,8 @@
 package io.zk2zk.cli;
 
-import io.zk2zk.config.Credential;
 import io.zk2zk.config.DaemonKind;
 import io.zk2zk.config.LogSettings;
-import io.zk2zk.config.SideSecurity;
+import io.zk2zk.config.RunOptions;
 import io.zk2zk.config.SyncConfig;
 import io.zk2zk.config.Tuning;
 import io.zk2zk.config.WatchMode;
@@ -12,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -27,42 +27,10 @@ public final class StartCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Mixin ConnectionOptions connection = new ConnectionOptions();
+
   private final DaemonKind kind;
   private final DaemonRunner runner;
-
-  @Option(
-      names = "--srcAddr",
-      required = true,
-      paramLabel = "HOST:PORT[,HOST:PORT...]",
-      description = "the zookeeper address of this daemon's source (repeatable), required option")
-  List<String> srcAddr;
-
-  @Option(
-      names = "--dstAddr",
-      required = true,
-      paramLabel = "HOST:PORT[,HOST:PORT...]",
-      description = "the zookeeper address of this daemon's target (repeatable), required option")
-  List<String> dstAddr;
-
-  @Option(
-      names = "--srcSession",
-      defaultValue = "10",
-      paramLabel = "SECONDS",
-      description = "session timeout towards the source, seconds (default: ${DEFAULT-VALUE})")
-  int srcSession;
-
-  @Option(
-      names = "--dstSession",
-      defaultValue = "10",
-      paramLabel = "SECONDS",
-      description = "session timeout towards the target, seconds (default: ${DEFAULT-VALUE})")
-  int dstSession;
-
-  @Option(
-      names = "--path",
-      defaultValue = "/",
-      description = "the root path of the synchronized subtree (default: ${DEFAULT-VALUE})")
-  String path;
 
   @Option(
       names = "--tunnelLength",
@@ -209,45 +177,6 @@ public final class StartCommand implements Callable<Integer> {
   int maxDeleteMin;
 
   @Option(
-      names = "--startTimeout",
-      defaultValue = "30",
-      paramLabel = "SECONDS",
-      description =
-          "how long to wait for each ensemble at start before exiting with code 1"
-              + " (default: ${DEFAULT-VALUE})")
-  int startTimeout;
-
-  @Option(
-      names = "--srcAuth",
-      paramLabel = "SCHEME:CREDENTIALS|@FILE|env:VAR",
-      description =
-          "credentials for the source session (repeatable), e.g. digest:user:password. To keep"
-              + " secrets off the command line, give @FILE (one scheme:credentials per line) or"
-              + " env:VAR (read from that environment variable). Never logged")
-  List<String> srcAuth = List.of();
-
-  @Option(
-      names = "--dstAuth",
-      paramLabel = "SCHEME:CREDENTIALS|@FILE|env:VAR",
-      description = "credentials for the target session (repeatable); same forms as --srcAuth")
-  List<String> dstAuth = List.of();
-
-  @Option(
-      names = "--srcClientConfig",
-      paramLabel = "FILE",
-      description =
-          "ZooKeeper client configuration for the source (ZKClientConfig properties: TLS with"
-              + " zookeeper.client.secure=true and zookeeper.ssl.*, SASL with"
-              + " zookeeper.sasl.client and a JAAS file)")
-  String srcClientConfig;
-
-  @Option(
-      names = "--dstClientConfig",
-      paramLabel = "FILE",
-      description = "ZooKeeper client configuration for the target; see --srcClientConfig")
-  String dstClientConfig;
-
-  @Option(
       names = "--copyAcl",
       arity = "0..1",
       defaultValue = "false",
@@ -276,6 +205,36 @@ public final class StartCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE})")
   String watchMode;
 
+  @Option(
+      names = "--dryRun",
+      arity = "0..1",
+      defaultValue = "false",
+      fallbackValue = "true",
+      description =
+          "decide and audit every write with [dry-run] in the monitor log, but write nothing"
+              + " (default: ${DEFAULT-VALUE})")
+  boolean dryRun;
+
+  @Option(
+      names = "--ha",
+      arity = "0..1",
+      defaultValue = "false",
+      fallbackValue = "true",
+      description =
+          "high availability: run two or more instances of this daemon with the same flags; one"
+              + " elected leader (a leader election on the target under /zk2zk_ha) syncs, the"
+              + " others stand by and take over when it dies (default: ${DEFAULT-VALUE})")
+  boolean ha;
+
+  @Option(
+      names = "--metricsPort",
+      defaultValue = "0",
+      paramLabel = "PORT",
+      description =
+          "serve Prometheus metrics on http://HOST:PORT/metrics and health on /health;"
+              + " 0 turns it off (default: ${DEFAULT-VALUE})")
+  int metricsPort;
+
   StartCommand(DaemonKind kind, DaemonRunner runner) {
     this.kind = kind;
     this.runner = runner;
@@ -288,24 +247,20 @@ public final class StartCommand implements Callable<Integer> {
 
   /** Validates the flags and builds the configuration; usage errors become exit code 2. */
   SyncConfig toConfig() {
-    check(path.startsWith("/"), "--path must start with '/': " + path);
-    check("/".equals(path) || !path.endsWith("/"), "--path must not end with '/': " + path);
-    check(!path.contains("//"), "--path must not contain '//': " + path);
-    positive("--srcSession", srcSession);
-    positive("--dstSession", dstSession);
     positive("--syncDailyInterval", syncDailyInterval);
     positive("--logMaxFileSize", logMaxFileSize);
     positive("--logMaxBackup", logMaxBackup);
     positive("--tunnelLength", tunnelLength);
-    positive("--startTimeout", startTimeout);
     positive("--dstJuteMaxBuffer", dstJuteMaxBuffer);
+    check(
+        metricsPort >= 0 && metricsPort <= 65535, "--metricsPort must be 0..65535: " + metricsPort);
     check(maxDeletePercent >= 0 && maxDeletePercent <= 100, "--maxDeletePercent must be 0..100");
     check(
         List.of("debug", "info", "warn", "error")
             .contains(logLevel.toLowerCase(java.util.Locale.ROOT)),
         "--logLevel must be one of debug, info, warn, error: " + logLevel);
-    ConnectString src = connect("--srcAddr", srcAddr);
-    ConnectString dst = connect("--dstAddr", dstAddr);
+    ConnectString src = connection.source();
+    ConnectString dst = connection.target();
     Tuning d = Tuning.defaults();
     Tuning tuning =
         new Tuning(
@@ -332,68 +287,20 @@ public final class StartCommand implements Callable<Integer> {
         kind,
         src.toString(),
         dst.toString(),
-        Duration.ofSeconds(srcSession),
-        Duration.ofSeconds(dstSession),
-        path,
+        connection.sourceSession(),
+        connection.targetSession(),
+        connection.path(),
         Duration.ofSeconds(syncDailyInterval),
-        Duration.ofSeconds(startTimeout),
+        connection.startTimeout(),
         maxDeletePercent,
         maxDeleteMin,
         watchMode(),
-        new SideSecurity(
-            credentials("--srcAuth", srcAuth), clientConfig("--srcClientConfig", srcClientConfig)),
-        new SideSecurity(
-            credentials("--dstAuth", dstAuth), clientConfig("--dstClientConfig", dstClientConfig)),
+        connection.sourceSecurity(),
+        connection.targetSecurity(),
         copyAcl,
         tuning,
-        logs);
-  }
-
-  /** Resolves credential values; error messages name the source of a secret, never the secret. */
-  private List<Credential> credentials(String flag, List<String> values) {
-    List<Credential> out = new java.util.ArrayList<>();
-    for (String v : values) {
-      List<String> lines;
-      String origin;
-      if (v.startsWith("@")) {
-        origin = "file " + v.substring(1);
-        try {
-          lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(v.substring(1)));
-        } catch (java.io.IOException | RuntimeException e) {
-          throw new ParameterException(spec.commandLine(), flag + ": cannot read " + origin);
-        }
-      } else if (v.startsWith("env:")) {
-        origin = "environment variable " + v.substring(4);
-        String value = System.getenv(v.substring(4));
-        if (value == null) {
-          throw new ParameterException(spec.commandLine(), flag + ": " + origin + " is not set");
-        }
-        lines = List.of(value);
-      } else {
-        origin = "the command line";
-        lines = List.of(v);
-      }
-      for (String line : lines) {
-        if (line.isBlank() || line.startsWith("#")) {
-          continue;
-        }
-        try {
-          out.add(Credential.parse(line.trim()));
-        } catch (IllegalArgumentException e) {
-          throw new ParameterException(
-              spec.commandLine(),
-              flag + ": malformed credentials from " + origin + ": " + e.getMessage());
-        }
-      }
-    }
-    return List.copyOf(out);
-  }
-
-  private String clientConfig(String flag, String file) {
-    if (file != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
-      throw new ParameterException(spec.commandLine(), flag + ": cannot read " + file);
-    }
-    return file;
+        logs,
+        new RunOptions(dryRun, ha, metricsPort));
   }
 
   private WatchMode watchMode() {
@@ -405,14 +312,6 @@ public final class StartCommand implements Callable<Integer> {
           throw new ParameterException(
               spec.commandLine(), "--watchMode must be auto, persistent or per-node: " + watchMode);
     };
-  }
-
-  private ConnectString connect(String flag, List<String> values) {
-    try {
-      return ConnectString.parse(values);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), flag + ": " + e.getMessage());
-    }
   }
 
   private int auto(String flag, Integer value, int fallback) {

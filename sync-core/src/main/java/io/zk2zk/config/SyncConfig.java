@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param copyAcl copy each node's ACL instead of creating copies with an open ACL
  * @param tuning performance knobs
  * @param logs log destinations
+ * @param run dry run, high availability and metrics
  */
 public record SyncConfig(
     DaemonKind kind,
@@ -39,4 +40,28 @@ public record SyncConfig(
     SideSecurity targetSecurity,
     boolean copyAcl,
     Tuning tuning,
-    LogSettings logs) {}
+    LogSettings logs,
+    RunOptions run) {
+
+  /** This configuration with other run options. */
+  public SyncConfig withRun(RunOptions other) {
+    return new SyncConfig(
+        kind,
+        sourceConnect,
+        targetConnect,
+        sourceSession,
+        targetSession,
+        path,
+        reconcileInterval,
+        startTimeout,
+        massDeletePercent,
+        massDeleteMinimum,
+        watchMode,
+        sourceSecurity,
+        targetSecurity,
+        copyAcl,
+        tuning,
+        logs,
+        other);
+  }
+}

@@ -85,7 +85,8 @@ class AclIT extends TwoServers {
             new SideSecurity(List.of(cred), null),
             true,
             base.tuning(),
-            base.logs());
+            base.logs(),
+            base.run());
     daemon = new SyncDaemon(config);
     daemon.start();
 

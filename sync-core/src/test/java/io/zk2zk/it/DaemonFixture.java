@@ -2,6 +2,7 @@ package io.zk2zk.it;
 
 import io.zk2zk.config.DaemonKind;
 import io.zk2zk.config.LogSettings;
+import io.zk2zk.config.RunOptions;
 import io.zk2zk.config.SideSecurity;
 import io.zk2zk.config.SyncConfig;
 import io.zk2zk.config.Tuning;
@@ -42,6 +43,7 @@ public final class DaemonFixture {
             30,
             3,
             false,
-            false));
+            false),
+        RunOptions.DEFAULT);
   }
 }
