@@ -46,10 +46,18 @@ soak:
 	  -Dit.test=SoakE2EIT -Dzk2zk.soak.seconds=$(DURATION) -De2e.forkTimeout=$$(( $(DURATION) + 1200 )) \
 	  $(if $(SEED),-Dzk2zk.soak.seed=$(SEED))
 
+## dist: the release package dist/zk2zk-<version>.tar.gz (daemons, launchers, conf/logback.xml,
+## systemd unit examples, README and docs); unpack it anywhere with Java 17+
+dist:
+	$(MVN) -q package -pl release -am -DskipTests -DskipE2E=true -Dspotless.check.skip=true
+	mkdir -p dist
+	cp release/target/zk2zk-*.tar.gz dist/
+	@ls -l dist/zk2zk-*.tar.gz
+
 ## fmt: apply the code formatter
 fmt:
 	$(MVN) -q spotless:apply
 
 clean:
 	$(MVN) -q clean
-	rm -rf lib all_sync t_sync
+	rm -rf lib all_sync t_sync dist

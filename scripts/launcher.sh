@@ -1,6 +1,6 @@
 #!/usr/bin/env sh
-# zk2zk launcher: copied by `make all` to ./all_sync and ./t_sync. It runs lib/<name>.jar next to
-# itself, so the pair (launcher + lib/) can be copied anywhere and run from any directory.
+# zk2zk launcher: copied by `make all` to ./all_sync and ./t_sync, and into the release package. It
+# runs lib/<name>.jar next to itself, so the pair (launcher + lib/) can be copied anywhere and run from any directory.
 # JAVA_OPTS is passed to the JVM (heap size, system properties), as JVM launchers conventionally do.
 set -e
 self="$0"
@@ -16,5 +16,13 @@ if [ ! -f "$jar" ]; then
   exit 1
 fi
 if [ -n "$JAVA_HOME" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
+# The release package ships conf/logback.xml (the built-in layout, to edit); a -Dzk2zk.logConfig
+# in JAVA_OPTS wins over it.
+case "$JAVA_OPTS" in *-Dzk2zk.logConfig=*) ;; *)
+  if [ -f "$here/conf/logback.xml" ]; then
+    # shellcheck disable=SC2086
+    exec "$java" $JAVA_OPTS "-Dzk2zk.logConfig=$here/conf/logback.xml" -jar "$jar" "$@"
+  fi ;;
+esac
 # shellcheck disable=SC2086
 exec "$java" $JAVA_OPTS -jar "$jar" "$@"

@@ -1,103 +1,107 @@
 package io.zk2zk.audit;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.rolling.RollingFileAppender;
-import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.joran.spi.JoranException;
+import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.util.FileSize;
 import io.zk2zk.config.LogSettings;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.LoggerFactory;
 
 /**
  * Configures Logback from the command line: the runtime log (file, optionally stdout) and the
  * monitor log (file only), each rotated by size, keeping at most {@code logMaxBackup} rotated
- * files' worth of data, optionally gzipped.
+ * files' worth of data, optionally gzipped. The layout is a Logback file (built in, or the one
+ * named by {@code -Dzk2zk.logConfig}) that reads the flags' values as {@code ${zk2zk.*}} variables,
+ * so operators can change the layout without losing the flags.
  */
 public final class LogSetup {
 
-  static final String TIMESTAMP = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSZ}";
+  /** System property naming a Logback file to use instead of the built-in one. */
+  public static final String CONFIG_PROPERTY = "zk2zk.logConfig";
+
+  static final String BUILT_IN = "zk2zk-logback.xml";
 
   private LogSetup() {}
 
-  /** Replaces any earlier configuration; creates the log folders. */
+  /**
+   * Replaces any earlier configuration.
+   *
+   * @throws IllegalArgumentException naming the file and the first error when the configuration
+   *     cannot be read or applied
+   */
   public static void configure(LogSettings s) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
+    variables(s).forEach(ctx::putProperty);
+    String file = System.getProperty(CONFIG_PROPERTY);
+    String origin = file != null ? file : "the built-in log configuration";
+    JoranConfigurator joran = new JoranConfigurator();
+    joran.setContext(ctx);
+    try (InputStream in = open(file)) {
+      joran.doConfigure(in);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException("cannot read " + origin + ": no such file", e);
+    } catch (IOException | JoranException e) {
+      throw new IllegalArgumentException("cannot read " + origin + ": " + e.getMessage(), e);
+    }
+    for (Status status : ctx.getStatusManager().getCopyOfStatusList()) {
+      if (status.getLevel() == Status.ERROR) {
+        throw new IllegalArgumentException(origin + ": " + status.getMessage());
+      }
+    }
+  }
+
+  private static InputStream open(String file) throws IOException {
+    if (file != null) {
+      return Files.newInputStream(Path.of(file));
+    }
+    URL builtIn = LogSetup.class.getResource(BUILT_IN);
+    if (builtIn == null) {
+      throw new IOException(BUILT_IN + " is missing from the jar");
+    }
+    return builtIn.openStream();
+  }
+
+  /** The {@code ${zk2zk.*}} variables the configuration file may use. */
+  static Map<String, String> variables(LogSettings s) {
     Level level = Level.toLevel(s.level(), Level.INFO);
-
-    Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
-    root.setLevel(level);
-    root.addAppender(
-        rollingFile(
-            ctx, "runtime", s.logPath(), TIMESTAMP + " %-5level [%thread] %logger{0} - %msg%n", s));
-    if (s.stdout()) {
-      ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-      console.setContext(ctx);
-      console.setName("stdout");
-      console.setEncoder(encoder(ctx, TIMESTAMP + " %-5level [%thread] %logger{0} - %msg%n"));
-      console.start();
-      root.addAppender(console);
-    }
-
-    Logger monitor = ctx.getLogger(AuditLog.LOGGER);
-    monitor.setAdditive(false);
-    monitor.setLevel(Level.INFO);
-    monitor.addAppender(
-        rollingFile(ctx, "monitor", s.monitorLogPath(), TIMESTAMP + " %level %msg%n", s));
-
-    // The ZooKeeper client logs every failed reconnect attempt (about once a second) and Curator
-    // repeats it; the daemon logs an outage once itself, so keep theirs for debugging.
-    Level libraries = level.levelInt <= Level.DEBUG_INT ? Level.INFO : Level.ERROR;
-    ctx.getLogger("org.apache.zookeeper").setLevel(libraries);
-    ctx.getLogger("org.apache.curator")
-        .setLevel(level.levelInt <= Level.DEBUG_INT ? Level.INFO : Level.OFF);
-  }
-
-  private static RollingFileAppender<ILoggingEvent> rollingFile(
-      LoggerContext ctx, String name, String path, String pattern, LogSettings s) {
-    File file = new File(path).getAbsoluteFile();
-    File dir = file.getParentFile();
-    if (dir != null) {
-      dir.mkdirs();
-    }
-    RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
-    appender.setContext(ctx);
-    appender.setName(name);
-    appender.setFile(file.getPath());
-
-    String base =
-        file.getName().endsWith(".log")
-            ? file.getName().substring(0, file.getName().length() - 4)
-            : file.getName();
-    SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
-    policy.setContext(ctx);
-    policy.setParent(appender);
-    policy.setFileNamePattern(
-        new File(dir, base + ".%d{yyyy-MM-dd}.%i.log" + (s.compress() ? ".gz" : "")).getPath());
-    policy.setMaxFileSize(new FileSize(s.maxFileSizeMb() * FileSize.MB_COEFFICIENT));
+    boolean debug = level.levelInt <= Level.DEBUG_INT;
+    long fileBytes = (long) s.maxFileSizeMb() * FileSize.MB_COEFFICIENT;
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("zk2zk.logLevel", level.levelStr);
+    v.put("zk2zk.logPath", absolute(s.logPath()));
+    v.put("zk2zk.logRollPattern", rollPattern(s.logPath(), s.compress()));
+    v.put("zk2zk.monitorLogPath", absolute(s.monitorLogPath()));
+    v.put("zk2zk.monitorRollPattern", rollPattern(s.monitorLogPath(), s.compress()));
+    v.put("zk2zk.logMaxFileSize", String.valueOf(fileBytes));
     // keep at most logMaxBackup rotated files' worth of data, whatever their dates
-    policy.setTotalSizeCap(
-        new FileSize(
-            (long) s.maxFileSizeMb() * FileSize.MB_COEFFICIENT * Math.max(1, s.maxBackup())));
-    policy.setMaxHistory(3650);
-    policy.start();
-
-    appender.setRollingPolicy(policy);
-    appender.setEncoder(encoder(ctx, pattern));
-    appender.start();
-    return appender;
+    v.put("zk2zk.logTotalSizeCap", String.valueOf(fileBytes * Math.max(1, s.maxBackup())));
+    v.put("zk2zk.stdoutThreshold", s.stdout() ? "TRACE" : "OFF");
+    v.put("zk2zk.zookeeperLevel", debug ? "INFO" : "ERROR");
+    v.put("zk2zk.curatorLevel", debug ? "INFO" : "OFF");
+    return v;
   }
 
-  private static PatternLayoutEncoder encoder(LoggerContext ctx, String pattern) {
-    PatternLayoutEncoder e = new PatternLayoutEncoder();
-    e.setContext(ctx);
-    e.setPattern(pattern);
-    e.start();
-    return e;
+  private static String absolute(String path) {
+    return new File(path).getAbsolutePath();
+  }
+
+  /** {@code dir/name.log} rotates to {@code dir/name.<date>.<n>.log[.gz]}. */
+  private static String rollPattern(String path, boolean compress) {
+    File file = new File(path).getAbsoluteFile();
+    String name = file.getName();
+    String base = name.endsWith(".log") ? name.substring(0, name.length() - 4) : name;
+    return new File(file.getParentFile(), base + ".%d{yyyy-MM-dd}.%i.log" + (compress ? ".gz" : ""))
+        .getPath();
   }
 }

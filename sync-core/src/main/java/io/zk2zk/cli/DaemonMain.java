@@ -18,7 +18,14 @@ final class DaemonMain implements DaemonRunner {
 
   @Override
   public int run(SyncConfig config, PrintWriter err) throws InterruptedException {
-    LogSetup.configure(config.logs());
+    try {
+      LogSetup.configure(config.logs());
+    } catch (IllegalArgumentException e) {
+      err.println(
+          config.kind().commandName() + ": cannot start: log configuration: " + e.getMessage());
+      err.flush();
+      return ExitCodes.CANNOT_START;
+    }
     Logger log = LoggerFactory.getLogger(DaemonMain.class);
     CountDownLatch stop = new CountDownLatch(1);
     for (String name : new String[] {"TERM", "INT"}) {

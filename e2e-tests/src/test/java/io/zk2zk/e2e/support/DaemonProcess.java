@@ -53,7 +53,8 @@ public final class DaemonProcess implements AutoCloseable {
   private final Path stderrFile;
   private final Process process;
 
-  private DaemonProcess(Kind kind, Path workDir, List<String> args, Map<String, String> env)
+  private DaemonProcess(
+      Kind kind, Path launcher, Path workDir, List<String> args, Map<String, String> env)
       throws IOException {
     this.kind = kind;
     this.workDir = workDir.toAbsolutePath();
@@ -62,7 +63,7 @@ public final class DaemonProcess implements AutoCloseable {
     this.stdoutFile = this.workDir.resolve(kind.launcherName() + ".stdout.txt");
     this.stderrFile = this.workDir.resolve(kind.launcherName() + ".stderr.txt");
     List<String> command = new ArrayList<>();
-    command.add(E2EConfig.launcher(kind.launcherName()).toString());
+    command.add(launcher.toString());
     command.addAll(args);
     ProcessBuilder builder =
         new ProcessBuilder(command)
@@ -86,6 +87,7 @@ public final class DaemonProcess implements AutoCloseable {
     private final Path workDir;
     private final List<String> args = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
+    private Path launcher;
 
     private Builder(Kind kind, Path workDir) {
       this.kind = kind;
@@ -105,6 +107,12 @@ public final class DaemonProcess implements AutoCloseable {
       return this;
     }
 
+    /** Runs this launcher instead of the one in {@link E2EConfig#dist()} (an unpacked package). */
+    public Builder launcher(Path other) {
+      launcher = other;
+      return this;
+    }
+
     /** Sets {@code JAVA_OPTS} (replacing {@link #DEFAULT_JAVA_OPTS}). */
     public Builder javaOpts(String javaOpts) {
       return env("JAVA_OPTS", javaOpts);
@@ -119,7 +127,8 @@ public final class DaemonProcess implements AutoCloseable {
     /** Starts the launcher. */
     public DaemonProcess start() {
       try {
-        return new DaemonProcess(kind, workDir, args, env);
+        Path chosen = launcher != null ? launcher : E2EConfig.launcher(kind.launcherName());
+        return new DaemonProcess(kind, chosen, workDir, args, env);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start " + kind.launcherName() + " " + args, e);
       }
