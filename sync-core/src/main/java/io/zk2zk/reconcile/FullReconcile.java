@@ -100,8 +100,7 @@ public final class FullReconcile {
       List<String> next = new ArrayList<>();
       for (int from = 0; from < level.size(); from += chunkSize) {
         next.addAll(step(level.subList(from, Math.min(level.size(), from + chunkSize)), pass));
-        pass.progress.changes(pass.changed);
-        pass.progress.maybeLog();
+        reportProgress(pass);
       }
       level = next;
     }
@@ -115,6 +114,7 @@ public final class FullReconcile {
       }
       for (int from = 0; from < rest.size(); from += chunkSize) {
         stepRecorded(rest.subList(from, Math.min(rest.size(), from + chunkSize)), pass);
+        reportProgress(pass);
       }
     }
     applyDeletions(pass);
@@ -339,7 +339,14 @@ public final class FullReconcile {
     for (int from = 0; from < candidates.size(); from += chunkSize) {
       pass.changed +=
           syncClaimed(candidates.subList(from, Math.min(candidates.size(), from + chunkSize)));
+      reportProgress(pass);
     }
+  }
+
+  /** A progress line if the interval has passed (deletions can take long too). */
+  private static void reportProgress(Pass pass) {
+    pass.progress.changes(pass.changed);
+    pass.progress.maybeLog();
   }
 
   private static boolean underUnreadable(String path, Set<String> unreadable) {
