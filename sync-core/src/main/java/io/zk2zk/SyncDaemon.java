@@ -8,6 +8,9 @@ import io.zk2zk.decide.AllSyncRules;
 import io.zk2zk.decide.SyncRules;
 import io.zk2zk.decide.SyncScope;
 import io.zk2zk.decide.TSyncRules;
+import io.zk2zk.metrics.HealthCheck;
+import io.zk2zk.metrics.MetricsServer;
+import io.zk2zk.metrics.SyncMetrics;
 import io.zk2zk.reconcile.FullReconcile;
 import io.zk2zk.reconcile.PassResult;
 import io.zk2zk.reconcile.ReconcileLoop;
@@ -53,6 +56,8 @@ public final class SyncDaemon implements AutoCloseable {
   private ChangeSource changes;
   private SyncWorkers workers;
   private ReconcileLoop reconcileLoop;
+  private final SyncMetrics metrics;
+  private MetricsServer metricsServer;
 
   /**
    * @param passListener told after every full reconcile pass
@@ -64,6 +69,7 @@ public final class SyncDaemon implements AutoCloseable {
     this.config = config;
     this.passListener = passListener;
     this.onFatal = onFatal;
+    this.metrics = new SyncMetrics(config.kind());
   }
 
   public SyncDaemon(SyncConfig config) {
@@ -99,6 +105,7 @@ public final class SyncDaemon implements AutoCloseable {
               + target.connectString()
               + " name the same server; refusing to sync an ensemble onto itself");
     }
+    startMetrics();
     source.start(config.startTimeout());
     target.start(config.startTimeout());
     ZkSide recordSide = allSync ? target : source;
@@ -118,7 +125,8 @@ public final class SyncDaemon implements AutoCloseable {
     warnIfRootMissing(scope);
     SyncRules rules = allSync ? new AllSyncRules() : new TSyncRules();
     DirtyPaths dirty = new DirtyPaths();
-    AuditLog audit = new AuditLog();
+    metrics.track(dirty);
+    AuditLog audit = new AuditLog(metrics);
 
     boolean persistent =
         switch (config.watchMode()) {
@@ -165,7 +173,7 @@ public final class SyncDaemon implements AutoCloseable {
     workers = new SyncWorkers(ctx, onFatal);
     reconcileLoop =
         new ReconcileLoop(
-            new FullReconcile(ctx, allSync),
+            new FullReconcile(ctx, allSync, metrics),
             config.reconcileInterval(),
             passListener,
             () -> source.isConnected() && target.isConnected(),
@@ -190,6 +198,25 @@ public final class SyncDaemon implements AutoCloseable {
         config.sourceConnect(),
         config.targetConnect(),
         config.path());
+  }
+
+  /**
+   * Follows both sides' connections for {@code /health} and {@code zk2zk_connected} (before they
+   * connect, so that the first connection is seen) and serves them on {@code --metricsPort}.
+   */
+  private void startMetrics() throws StartupException {
+    HealthCheck health = new HealthCheck();
+    health.watch(source);
+    health.watch(target);
+    metrics.track(health);
+    if (config.run().metricsPort() > 0) {
+      metricsServer = MetricsServer.start(config.run().metricsPort(), metrics, health);
+    }
+  }
+
+  /** The daemon's meters; {@link SyncMetrics#leader(boolean)} reports whether it syncs. */
+  public SyncMetrics metrics() {
+    return metrics;
   }
 
   private void requestReconcile(String why) {
@@ -260,6 +287,9 @@ public final class SyncDaemon implements AutoCloseable {
     }
     if (source != null) {
       source.close();
+    }
+    if (metricsServer != null) {
+      metricsServer.close();
     }
     log.info("{} stopped", config.kind().commandName());
   }

@@ -13,15 +13,27 @@ public final class AuditLog {
   public static final String LOGGER = "zk2zk.monitor";
 
   private final Logger monitor = LoggerFactory.getLogger(LOGGER);
+  private final AuditListener listener;
+
+  public AuditLog() {
+    this(AuditListener.NONE);
+  }
+
+  /** An audit log that also tells {@code listener} about every line (metrics). */
+  public AuditLog(AuditListener listener) {
+    this.listener = listener;
+  }
 
   /** One write the daemon made or failed to make. */
   public void write(AuditOperation op, boolean success, String extra, String path) {
     monitor.info("[{}]\t[{}]\t[{}]\t[{}]", op, success ? "success" : "fail", clean(extra), path);
+    listener.written(op, success, path);
   }
 
   /** A condition the operator should look at; nothing was written. */
   public void alarm(String path, String reason) {
     monitor.warn("[{}]\t[{}]\t[{}]\t[{}]", AuditOperation.Alarm, "fail", clean(reason), path);
+    listener.alarmed(path);
   }
 
   /** The progress line of one full reconcile pass. */

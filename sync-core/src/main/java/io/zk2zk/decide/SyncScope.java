@@ -23,6 +23,9 @@ public final class SyncScope {
 
   private static final List<String> EXCLUDED = List.of("/zookeeper", MIGRATION_ROOT, HA_ROOT);
 
+  /** The roots of the excluded subtrees. */
+  public static final List<String> EXCLUDED_ROOTS = EXCLUDED;
+
   private final String root;
 
   public SyncScope(String root) {

@@ -7,6 +7,9 @@ import io.zk2zk.decide.NodeState;
 import io.zk2zk.decide.PathView;
 import io.zk2zk.decide.RecordName;
 import io.zk2zk.decide.SyncScope;
+import io.zk2zk.metrics.PassProgress;
+import io.zk2zk.metrics.ReconcileProgress;
+import io.zk2zk.metrics.SyncMetrics;
 import io.zk2zk.zk.NodeReader;
 import io.zk2zk.zk.Reply;
 import io.zk2zk.zk.SideUnavailableException;
@@ -16,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.common.PathUtils;
@@ -42,12 +46,22 @@ public final class FullReconcile {
   private final PathSync pathSync;
   private final SequenceCounters sequenceCounters;
   private final Set<String> reportedBadRecords = new HashSet<>();
+  private final ReconcileProgress progress;
 
   public FullReconcile(SyncContext ctx, boolean lockstep) {
+    this(ctx, lockstep, null);
+  }
+
+  /**
+   * @param metrics told about every pass (null for none)
+   */
+  public FullReconcile(SyncContext ctx, boolean lockstep, SyncMetrics metrics) {
     this.ctx = ctx;
     this.lockstep = lockstep;
     this.pathSync = new PathSync(ctx);
     this.sequenceCounters = new SequenceCounters(ctx);
+    this.progress =
+        new ReconcileProgress(ReconcileProgress.intervalFromSystemProperty(), metrics, log);
   }
 
   /** What one pass has seen so far. */
@@ -60,12 +74,23 @@ public final class FullReconcile {
     final Set<String> unreadable = new HashSet<>();
     Set<String> records;
     Set<String> unvisitedRecords;
+    PassProgress progress;
   }
 
   /** Runs one pass and writes its progress line; throws if a side failed before the walk ended. */
   public PassResult run() throws SideUnavailableException, InterruptedException {
     long started = System.nanoTime();
     Pass pass = new Pass();
+    pass.progress = progress.begin(this::expectedSourceNodes);
+    try {
+      return run(pass, started);
+    } finally {
+      pass.progress.ended();
+    }
+  }
+
+  private PassResult run(Pass pass, long started)
+      throws SideUnavailableException, InterruptedException {
     pass.records = listRecords();
     pass.unvisitedRecords = new HashSet<>(pass.records);
     int chunkSize = ctx.config().tuning().reconcileBatch();
@@ -75,6 +100,7 @@ public final class FullReconcile {
       List<String> next = new ArrayList<>();
       for (int from = 0; from < level.size(); from += chunkSize) {
         next.addAll(step(level.subList(from, Math.min(level.size(), from + chunkSize)), pass));
+        reportProgress(pass);
       }
       level = next;
     }
@@ -88,9 +114,11 @@ public final class FullReconcile {
       }
       for (int from = 0; from < rest.size(); from += chunkSize) {
         stepRecorded(rest.subList(from, Math.min(rest.size(), from + chunkSize)), pass);
+        reportProgress(pass);
       }
     }
     applyDeletions(pass);
+    pass.progress.completed(pass.source, pass.target, pass.changed);
     ctx.audit().progress(pass.source, pass.target, pass.changed);
     log.info(
         "reconcile pass done in {} ms: source {} nodes, target {} nodes, {} changes",
@@ -112,6 +140,7 @@ public final class FullReconcile {
         lockstep
             ? NodeReader.read(ctx.target(), chunk, true, null, ctx.config().copyAcl())
             : readTargetForTSync(chunk, src, pass.records);
+    pass.progress.read(existing(src), existing(tgt));
     List<String> next = new ArrayList<>();
     List<String> writes = new ArrayList<>();
     for (int i = 0; i < chunk.size(); i++) {
@@ -153,6 +182,39 @@ public final class FullReconcile {
       alignSequenceCounters(chunk, src, tgt);
     }
     return next;
+  }
+
+  private static long existing(List<NodeReader.Result> reads) {
+    long n = 0;
+    for (NodeReader.Result r : reads) {
+      if (r.state() != null && r.state().exists()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The nodes a walk will read on the source, for the first pass's ETA: ZooKeeper 3.6+ counts a
+   * subtree's descendants in one request; the excluded subtrees are not walked. Negative when
+   * unknown (older servers: the first pass reports "ETA unknown").
+   */
+  private long expectedSourceNodes() throws InterruptedException {
+    String root = ctx.scope().root();
+    OptionalLong below = ctx.source().countDescendants(root);
+    if (below.isEmpty()) {
+      return -1;
+    }
+    long total = below.getAsLong() + 1;
+    for (String excluded : SyncScope.EXCLUDED_ROOTS) {
+      if (SyncScope.parent(excluded).equals(root)) {
+        OptionalLong n = ctx.source().countDescendants(excluded);
+        if (n.isPresent()) {
+          total -= n.getAsLong() + 1;
+        }
+      }
+    }
+    return total;
   }
 
   /** t_sync only needs S where T holds an ephemeral or a record names the path. */
@@ -277,7 +339,14 @@ public final class FullReconcile {
     for (int from = 0; from < candidates.size(); from += chunkSize) {
       pass.changed +=
           syncClaimed(candidates.subList(from, Math.min(candidates.size(), from + chunkSize)));
+      reportProgress(pass);
     }
+  }
+
+  /** A progress line if the interval has passed (deletions can take long too). */
+  private static void reportProgress(Pass pass) {
+    pass.progress.changes(pass.changed);
+    pass.progress.maybeLog();
   }
 
   private static boolean underUnreadable(String path, Set<String> unreadable) {

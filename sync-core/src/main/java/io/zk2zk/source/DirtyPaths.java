@@ -3,11 +3,13 @@ package io.zk2zk.source;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -26,18 +28,35 @@ public final class DirtyPaths {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
-  private final LinkedHashMap<String, Boolean> pending = new LinkedHashMap<>();
-  private final Set<String> inFlight = new HashSet<>();
-  private final Map<String, Boolean> remarked = new LinkedHashMap<>();
+  private final LinkedHashMap<String, Mark> pending = new LinkedHashMap<>();
+  // in-flight path -> System.nanoTime() of its oldest mark, or NOT_MARKED when claimed by a pass
+  private final Map<String, Long> inFlight = new HashMap<>();
+  private final Map<String, Mark> remarked = new LinkedHashMap<>();
+
+  /** Stands for "claimed by a reconcile pass, not marked by a change" in {@link #inFlight}. */
+  private static final long NOT_MARKED = Long.MIN_VALUE;
+
+  /**
+   * Why a path is dirty: whether its children may have changed, and since when (the oldest of the
+   * coalesced marks, for the replication-lag metric).
+   */
+  private record Mark(boolean childrenChanged, long since) {
+    Mark merge(Mark other) {
+      boolean children = childrenChanged || other.childrenChanged;
+      long oldest = Math.min(since, other.since);
+      return children == childrenChanged && oldest == since ? this : new Mark(children, oldest);
+    }
+  }
 
   /** Marks a path as possibly changed. Never blocks for long: called from ZooKeeper threads. */
   public void mark(String path, boolean childrenChanged) {
+    Mark m = new Mark(childrenChanged, System.nanoTime());
     lock.lock();
     try {
-      if (inFlight.contains(path)) {
-        remarked.merge(path, childrenChanged, Boolean::logicalOr);
+      if (inFlight.containsKey(path)) {
+        remarked.merge(path, m, Mark::merge);
       } else {
-        pending.merge(path, childrenChanged, Boolean::logicalOr);
+        pending.merge(path, m, Mark::merge);
         notEmpty.signal();
       }
     } finally {
@@ -61,12 +80,12 @@ public final class DirtyPaths {
         nanos = notEmpty.awaitNanos(nanos);
       }
       List<Entry> batch = new ArrayList<>(Math.min(max, pending.size()));
-      Iterator<Map.Entry<String, Boolean>> it = pending.entrySet().iterator();
+      Iterator<Map.Entry<String, Mark>> it = pending.entrySet().iterator();
       while (it.hasNext() && batch.size() < max) {
-        Map.Entry<String, Boolean> e = it.next();
+        Map.Entry<String, Mark> e = it.next();
         it.remove();
-        inFlight.add(e.getKey());
-        batch.add(new Entry(e.getKey(), e.getValue()));
+        inFlight.put(e.getKey(), e.getValue().since());
+        batch.add(new Entry(e.getKey(), e.getValue().childrenChanged()));
       }
       return batch;
     } finally {
@@ -83,15 +102,15 @@ public final class DirtyPaths {
     try {
       Set<String> claimed = new HashSet<>();
       for (String p : paths) {
-        if (inFlight.add(p)) {
+        if (inFlight.putIfAbsent(p, NOT_MARKED) == null) {
           claimed.add(p);
           // a pending mark may be newer than the claimer's read: sync once more after release
-          Boolean pendingMark = pending.remove(p);
+          Mark pendingMark = pending.remove(p);
           if (pendingMark != null) {
-            remarked.merge(p, pendingMark, Boolean::logicalOr);
+            remarked.merge(p, pendingMark, Mark::merge);
           }
         } else {
-          remarked.merge(p, false, Boolean::logicalOr);
+          remarked.merge(p, new Mark(false, System.nanoTime()), Mark::merge);
         }
       }
       return claimed;
@@ -106,9 +125,9 @@ public final class DirtyPaths {
     try {
       for (String p : paths) {
         inFlight.remove(p);
-        Boolean again = remarked.remove(p);
+        Mark again = remarked.remove(p);
         if (again != null) {
-          pending.merge(p, again, Boolean::logicalOr);
+          pending.merge(p, again, Mark::merge);
         }
       }
       if (!pending.isEmpty()) {
@@ -124,6 +143,20 @@ public final class DirtyPaths {
     lock.lock();
     try {
       return pending.size() + remarked.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * When the change being synced under {@code path} was first marked ({@link System#nanoTime()}),
+   * or empty when the path is not in a worker's hands (a reconcile pass claimed it, or nobody).
+   */
+  public OptionalLong markedAt(String path) {
+    lock.lock();
+    try {
+      Long since = inFlight.get(path);
+      return since == null || since == NOT_MARKED ? OptionalLong.empty() : OptionalLong.of(since);
     } finally {
       lock.unlock();
     }

@@ -189,6 +189,30 @@ public final class ZkSide implements Closeable {
     return connected;
   }
 
+  /**
+   * The number of descendants of {@code path} (ZooKeeper 3.6+ {@code getAllChildrenNumber}), for a
+   * progress estimate; empty when unknown: an older server (which would drop the connection on the
+   * unknown request, so it is never sent), no such node, or any error.
+   */
+  public java.util.OptionalLong countDescendants(String path) throws InterruptedException {
+    // getAllChildrenNumber came with persistent watches, in ZooKeeper 3.6
+    if (state.get() != State.STARTED || !capabilities.persistentWatches()) {
+      return java.util.OptionalLong.empty();
+    }
+    try {
+      return java.util.OptionalLong.of(
+          curator.getZookeeperClient().getZooKeeper().getAllChildrenNumber(path));
+    } catch (org.apache.zookeeper.KeeperException e) {
+      log.debug("{}: no descendant count for {}: {}", role, path, e.code());
+      return java.util.OptionalLong.empty();
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      log.debug("{}: no descendant count for {}: {}", role, path, e.toString());
+      return java.util.OptionalLong.empty();
+    }
+  }
+
   public CuratorFramework curator() {
     return curator;
   }

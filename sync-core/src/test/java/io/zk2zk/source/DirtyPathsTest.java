@@ -134,4 +134,31 @@ class DirtyPathsTest {
     dirty.mark("/a");
     assertThat(dirty.awaitPending(1, TimeUnit.NANOSECONDS)).isTrue();
   }
+
+  @Test
+  void markedAtIsTheOldestCoalescedMarkOfAPathInAWorkersHands() throws InterruptedException {
+    long before = System.nanoTime();
+    dirty.mark("/a");
+    long between = System.nanoTime();
+    dirty.mark("/a", true);
+    assertThat(dirty.markedAt("/a")).isEmpty(); // pending, not yet in a worker's hands
+
+    dirty.take(10, NOW);
+    assertThat(dirty.markedAt("/a").getAsLong()).isBetween(before, between);
+
+    // marked again while in flight: synced again later, timed from the new mark
+    dirty.mark("/a");
+    long remarked = System.nanoTime();
+    dirty.release(List.of("/a"));
+    assertThat(dirty.markedAt("/a")).isEmpty();
+    dirty.take(10, NOW);
+    assertThat(dirty.markedAt("/a").getAsLong()).isBetween(between, remarked);
+  }
+
+  @Test
+  void pathsClaimedByAPassHaveNoMarkTime() {
+    dirty.tryClaim(List.of("/a"));
+    assertThat(dirty.markedAt("/a")).isEmpty();
+    assertThat(dirty.markedAt("/never")).isEmpty();
+  }
 }
