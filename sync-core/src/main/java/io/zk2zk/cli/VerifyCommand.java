@@ -102,7 +102,8 @@ public final class VerifyCommand implements Callable<Integer> {
             recheck,
             Duration.ofSeconds(recheckInterval),
             Tuning.AUTO_RECONCILE_BATCH,
-            copyAcl);
+            copyAcl,
+            VerifyOptions.RECHECK_LIMIT);
     ConsoleLogSetup.configure();
     PrintWriter err = spec.commandLine().getErr();
     if (src.sharesServerWith(dst)) {
@@ -134,7 +135,7 @@ public final class VerifyCommand implements Callable<Integer> {
                     options)
                 .run(kind.commandName() + " verify");
       } catch (SideUnavailableException e) {
-        return cannotVerify(err, e.getMessage());
+        return cannotVerify(err, e.getMessage() + " (source " + src + ", target " + dst + ")");
       }
       print(report, spec.commandLine().getOut());
       return report.inSync() ? ExitCodes.OK : ExitCodes.NOT_IN_SYNC;

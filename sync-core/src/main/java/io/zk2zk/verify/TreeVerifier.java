@@ -34,9 +34,6 @@ import org.apache.zookeeper.common.PathUtils;
  */
 public final class TreeVerifier {
 
-  /** Differences kept for re-checking; beyond that they are counted as found, unconfirmed. */
-  static final int RECHECK_LIMIT = 10_000;
-
   private final ZkSide source;
   private final ZkSide target;
   private final ZkSide recordSide;
@@ -54,6 +51,7 @@ public final class TreeVerifier {
   private final Set<String> protectedPaths = new HashSet<>();
   private Set<String> records;
   private Set<String> unvisitedRecords;
+  private Runnable beforeRecheck = () -> {};
 
   /** A path to visit; {@code extraFrom} is the depth of its topmost ancestor absent on S, or -1. */
   private record Entry(String path, int extraFrom) {}
@@ -77,6 +75,12 @@ public final class TreeVerifier {
     this.lockstep = lockstep;
     this.scope = scope;
     this.options = options;
+  }
+
+  /** Runs {@code hook} after each wait, just before the differing paths are read again. */
+  public TreeVerifier beforeEachRecheck(Runnable hook) {
+    this.beforeRecheck = hook;
+    return this;
   }
 
   /** What the walk and the re-checks found; {@code command} names the report. */
@@ -111,6 +115,7 @@ public final class TreeVerifier {
     int rounds = 0;
     while (rounds < options.rechecks() && !pending.isEmpty()) {
       Thread.sleep(options.recheckInterval().toMillis());
+      beforeRecheck.run();
       pending = recheck(pending.values());
       rounds++;
     }
@@ -226,7 +231,7 @@ public final class TreeVerifier {
 
   private void add(Difference d) {
     found.merge(d.kind(), 1L, Long::sum);
-    if (d.kind().failsVerify() && kept.size() < RECHECK_LIMIT) {
+    if (d.kind().failsVerify() && kept.size() < options.recheckLimit()) {
       kept.put(d.path(), d);
     }
   }

@@ -50,16 +50,19 @@ class VerifyIT extends TwoServers {
     return side;
   }
 
-  private VerifyReport allSync(String root, int maxDiffs) throws Exception {
+  private TreeVerifier allSyncVerifier(String root, int maxDiffs, int recheckLimit) {
     return new TreeVerifier(
-            sideS,
-            sideT,
-            sideT,
-            new AllSyncRules(),
-            true,
-            new SyncScope(root),
-            new VerifyOptions(maxDiffs, 1, Duration.ofMillis(100), 2, false))
-        .run("all_sync verify");
+        sideS,
+        sideT,
+        sideT,
+        new AllSyncRules(),
+        true,
+        new SyncScope(root),
+        new VerifyOptions(maxDiffs, 1, Duration.ofMillis(100), 2, false, recheckLimit));
+  }
+
+  private VerifyReport allSync(String root, int maxDiffs) throws Exception {
+    return allSyncVerifier(root, maxDiffs, 100).run("all_sync verify");
   }
 
   private VerifyReport tSync() throws Exception {
@@ -70,7 +73,7 @@ class VerifyIT extends TwoServers {
             new TSyncRules(),
             false,
             new SyncScope("/"),
-            new VerifyOptions(20, 1, Duration.ofMillis(100), 2, false))
+            new VerifyOptions(20, 1, Duration.ofMillis(100), 2, false, 100))
         .run("t_sync verify");
   }
 
@@ -174,5 +177,48 @@ class VerifyIT extends TwoServers {
     assertThat(r.targetNodes()).isEqualTo(2); // recorded copies on S: ok, stale
     assertThat(onS.exists("/svc/new", false)).isNull();
     assertThat(onT.exists("/zk2zk_migration/%2Fsvc%2Fgone", false)).isNotNull();
+  }
+
+  @Test
+  void aDifferenceGoneOnRecheckWasAChangeInFlight() throws Exception {
+    onBoth("/a", "x");
+    Trees.createP(onS, "/b", "new on S");
+
+    // the daemon copies /b while verify waits to re-check it
+    VerifyReport r =
+        allSyncVerifier("/", 20, 100)
+            .beforeEachRecheck(
+                () -> {
+                  try {
+                    Trees.createP(onT, "/b", "new on S");
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                })
+            .run("all_sync verify");
+
+    assertThat(r.inSync()).isTrue();
+    assertThat(r.resolvedOnRecheck()).isEqualTo(1);
+    assertThat(r.byKind()).isEmpty();
+    assertThat(ReportText.summary(r))
+        .startsWith(
+            "all_sync verify: IN SYNC: no difference under / (1 seen once were changes in flight,"
+                + " gone on re-check); source 2 nodes, target 1 nodes");
+  }
+
+  @Test
+  void differencesBeyondTheRecheckLimitAreCountedUnconfirmed() throws Exception {
+    Trees.createP(onS, "/m1", "");
+    Trees.createP(onS, "/m2", "");
+    Trees.createP(onS, "/m3", "");
+
+    VerifyReport r = allSyncVerifier("/", 20, 2).run("all_sync verify");
+
+    assertThat(r.differences()).isEqualTo(3);
+    assertThat(r.notRechecked()).isEqualTo(1);
+    assertThat(r.byKind()).isEqualTo(Map.of("missing", 3L));
+    assertThat(lines(r.firstDifferences())).containsExactly("missing /m1", "missing /m2");
+    assertThat(ReportText.summary(r))
+        .contains("3 differences (missing 3) under /, persisted over 1 re-check(s), 1 beyond");
   }
 }
