@@ -83,33 +83,20 @@ public final class TreeVerifier {
     return this;
   }
 
-  /** What the walk and the re-checks found; {@code command} names the report. */
+  /**
+   * What the walk and the re-checks found; {@code command} names the report. One run per instance.
+   */
   public VerifyReport run(String command) throws SideUnavailableException, InterruptedException {
     long started = System.nanoTime();
-    records = listRecords();
-    unvisitedRecords = lockstep ? Set.of() : new HashSet<>(records);
-    List<Entry> level = List.of(new Entry(scope.root(), -1));
-    while (!level.isEmpty()) {
-      List<Entry> next = new ArrayList<>();
-      for (int from = 0; from < level.size(); from += options.chunk()) {
-        next.addAll(step(level.subList(from, Math.min(level.size(), from + options.chunk()))));
-      }
-      level = next;
-    }
-    if (!lockstep) {
-      visitRemainingRecords();
-    }
-
-    // differences beyond the re-check limit count as found; the others count as re-checked
+    walk();
+    // differences beyond the re-check limit count as found, the others as the re-checks see them
     EnumMap<DifferenceKind, Long> total = new EnumMap<>(found);
     for (Difference d : kept.values()) {
       total.merge(d.kind(), -1L, Long::sum);
     }
     long notRechecked = 0;
     for (Map.Entry<DifferenceKind, Long> e : total.entrySet()) {
-      if (e.getKey().failsVerify()) {
-        notRechecked += e.getValue();
-      }
+      notRechecked += e.getKey().failsVerify() ? e.getValue() : 0;
     }
     Map<String, Difference> pending = kept;
     int rounds = 0;
@@ -127,17 +114,8 @@ public final class TreeVerifier {
     for (Map.Entry<DifferenceKind, Long> e : total.entrySet()) {
       if (e.getValue() > 0) {
         byKind.put(e.getKey().label(), e.getValue());
-        if (e.getKey().failsVerify()) {
-          differences += e.getValue();
-        }
+        differences += e.getKey().failsVerify() ? e.getValue() : 0;
       }
-    }
-    List<Difference> first = new ArrayList<>();
-    for (Difference d : pending.values()) {
-      if (first.size() == options.maxDiffs()) {
-        break;
-      }
-      first.add(d);
     }
     return new VerifyReport(
         command,
@@ -153,9 +131,26 @@ public final class TreeVerifier {
         notRechecked,
         rounds,
         total.getOrDefault(DifferenceKind.KEPT, 0L),
-        first,
+        pending.values().stream().limit(options.maxDiffs()).toList(),
         List.copyOf(warnings),
         (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /** Level by level from the root, then (t_sync) the paths only records name. */
+  private void walk() throws SideUnavailableException, InterruptedException {
+    records = listRecords();
+    unvisitedRecords = lockstep ? Set.of() : new HashSet<>(records);
+    List<Entry> level = List.of(new Entry(scope.root(), -1));
+    while (!level.isEmpty()) {
+      List<Entry> next = new ArrayList<>();
+      for (int from = 0; from < level.size(); from += options.chunk()) {
+        next.addAll(step(level.subList(from, Math.min(level.size(), from + options.chunk()))));
+      }
+      level = next;
+    }
+    if (!lockstep) {
+      visitRemainingRecords();
+    }
   }
 
   private List<Entry> step(List<Entry> chunk)

@@ -74,4 +74,17 @@ class VerifyCommandTest {
     assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).contains("--srcAddr");
   }
+
+  @Test
+  void oneServerOnBothSidesCannotBeVerified() {
+    // an ensemble compared with itself would always look in sync
+    Run r = run("verify", "--srcAddr", "127.0.0.1:2181", "--dstAddr", "127.0.0.1:2181/chroot");
+
+    assertThat(r.exit()).isEqualTo(ExitCodes.CANNOT_START);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err().lines().toList())
+        .containsExactly(
+            "t_sync verify: cannot verify: source 127.0.0.1:2181 and target"
+                + " 127.0.0.1:2181/chroot name the same server");
+  }
 }

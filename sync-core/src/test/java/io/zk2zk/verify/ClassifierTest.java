@@ -2,12 +2,14 @@ package io.zk2zk.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zk2zk.decide.AclEntry;
 import io.zk2zk.decide.AllSyncRules;
 import io.zk2zk.decide.NodeState;
 import io.zk2zk.decide.PathView;
 import io.zk2zk.decide.SyncRules;
 import io.zk2zk.decide.TSyncRules;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** verify's kinds are the daemons' decisions, renamed: one row per rule that asks for a write. */
@@ -56,6 +58,18 @@ class ClassifierTest {
     assertThat(kind(ALL_SYNC, ABSENT, p("y"), false)).isEqualTo(DifferenceKind.EXTRA);
     assertThat(kind(ALL_SYNC, ABSENT, p("y"), true)).isEqualTo(DifferenceKind.EXTRA);
     assertThat(kind(ALL_SYNC, e("x"), e("x"), false)).isEqualTo(DifferenceKind.CONFLICT);
+  }
+
+  @Test
+  void aclsCountOnlyWhenBothWereRead() {
+    List<AclEntry> open = List.of(new AclEntry(31, "world", "anyone"));
+    List<AclEntry> readOnly = List.of(new AclEntry(1, "world", "anyone"));
+
+    assertThat(kind(ALL_SYNC, p("x").withAcl(open), p("x").withAcl(readOnly), false))
+        .isEqualTo(DifferenceKind.ACL);
+    assertThat(classify(ALL_SYNC, p("x").withAcl(open), p("y").withAcl(readOnly), false).detail())
+        .isEqualTo("data and ACL differ");
+    assertThat(kind(ALL_SYNC, p("x"), p("x").withAcl(readOnly), false)).isNull();
   }
 
   @Test
