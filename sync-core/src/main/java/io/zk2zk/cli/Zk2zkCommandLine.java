@@ -15,7 +15,10 @@ public final class Zk2zkCommandLine {
 
   private Zk2zkCommandLine() {}
 
-  /** The top command ({@code all_sync} or {@code t_sync}); it only holds {@code start}. */
+  /**
+   * The top command ({@code all_sync} or {@code t_sync}); it holds {@code start} and {@code
+   * verify}.
+   */
   @Command(
       mixinStandardHelpOptions = true,
       versionProvider = BuildVersion.class,
@@ -26,7 +29,8 @@ public final class Zk2zkCommandLine {
 
     @Override
     public void run() {
-      throw new CommandLine.ParameterException(spec.commandLine(), "missing command: start");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "missing command: start or verify");
     }
   }
 
@@ -59,6 +63,15 @@ public final class Zk2zkCommandLine {
           return null;
         });
     top.addSubcommand("start", start);
+    CommandLine verify = new CommandLine(new VerifyCommand(kind));
+    verify
+        .getCommandSpec()
+        .usageMessage()
+        .description(
+            "compare source and target once by "
+                + kind.commandName()
+                + "'s rules, writing nothing: exit 0 in sync, 3 not in sync");
+    top.addSubcommand("verify", verify);
     top.setOut(out);
     top.setErr(err);
     top.setCaseInsensitiveEnumValuesAllowed(true);
