@@ -23,7 +23,7 @@ public final class ConsoleLogSetup {
     ctx.reset();
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(ctx);
-    encoder.setPattern(LogSetup.TIMESTAMP + " %-5level %logger{0} - %msg%n");
+    encoder.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSZ} %-5level %logger{0} - %msg%n");
     encoder.start();
     ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
     stderr.setContext(ctx);
