@@ -42,6 +42,8 @@ public final class LogSetup {
   public static void configure(LogSettings s) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
+    // only this configuration's errors count
+    ctx.getStatusManager().clear();
     variables(s).forEach(ctx::putProperty);
     String file = System.getProperty(CONFIG_PROPERTY);
     String origin = file != null ? file : "the built-in log configuration";
