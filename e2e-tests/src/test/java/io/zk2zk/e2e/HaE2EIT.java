@@ -208,4 +208,28 @@ class HaE2EIT {
         .ignoreExceptions()
         .until(() -> t.getData("/conf/after") != null);
   }
+
+  /** Curator's election sends create2, which a 3.4 server does not know: one clear line, exit 1. */
+  @Test
+  void haRefusesATargetOnZooKeeper34(ProcessScope scope) {
+    ZkServerProcess s34 = scope.startZk(E2EConfig.ZK39);
+    ZkServerProcess t34 = scope.startZk(E2EConfig.ZK34);
+    DaemonProcess d =
+        scope.startDaemon(
+            DaemonProcess.Kind.ALL_SYNC,
+            List.of(
+                "start",
+                "--srcAddr",
+                s34.connectString(),
+                "--dstAddr",
+                t34.connectString(),
+                "--ha",
+                "--logEnableStdout=false"));
+    assertThat(d.waitForExit(Duration.ofSeconds(60))).as(d.diagnostics()).isEqualTo(1);
+    assertThat(d.stderr().lines().filter(l -> !l.isBlank()).toList())
+        .containsExactly(
+            "all_sync: cannot start: --ha needs ZooKeeper 3.5 or later on T: "
+                + t34.connectString()
+                + " runs 3.4.14 (Curator's leader election sends create2 requests)");
+  }
 }

@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 class DryRunIT extends TwoServers {
 
   private final ListAppender<ILoggingEvent> monitor = new ListAppender<>();
+  private final ListAppender<ILoggingEvent> runtime = new ListAppender<>();
   private SyncDaemon allSync;
   private SyncDaemon tSync;
   private ZooKeeper ephemeralOwner;
@@ -43,6 +44,8 @@ class DryRunIT extends TwoServers {
   void captureMonitorLog() {
     monitor.start();
     ((Logger) LoggerFactory.getLogger(AuditLog.LOGGER)).addAppender(monitor);
+    runtime.start();
+    ((Logger) LoggerFactory.getLogger(SyncDaemon.class)).addAppender(runtime);
   }
 
   @AfterEach
@@ -57,6 +60,7 @@ class DryRunIT extends TwoServers {
       ephemeralOwner.close();
     }
     ((Logger) LoggerFactory.getLogger(AuditLog.LOGGER)).detachAppender(monitor);
+    ((Logger) LoggerFactory.getLogger(SyncDaemon.class)).detachAppender(runtime);
   }
 
   private List<String> lines() {
@@ -125,6 +129,14 @@ class DryRunIT extends TwoServers {
                 .withRun(dry));
     allSync.start();
     tSync.start();
+    assertThat(runtime.list.stream().map(ILoggingEvent::getFormattedMessage))
+        .contains(
+            "all_sync: DRY RUN: every write is decided and written to the monitor log with"
+                + " [dry-run] in EXTRA, none is sent to either ensemble; the same-ensemble probe"
+                + " (a node on T) and the creation of /zk2zk_migration are skipped",
+            "t_sync: DRY RUN: every write is decided and written to the monitor log with"
+                + " [dry-run] in EXTRA, none is sent to either ensemble; the same-ensemble probe"
+                + " (a node on T) and the creation of /zk2zk_migration are skipped");
 
     await()
         .atMost(Duration.ofSeconds(20))
