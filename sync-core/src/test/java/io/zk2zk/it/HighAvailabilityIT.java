@@ -3,6 +3,9 @@ package io.zk2zk.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.zk2zk.SyncDaemon;
 import io.zk2zk.config.DaemonKind;
 import io.zk2zk.config.RunOptions;
@@ -10,6 +13,7 @@ import io.zk2zk.ha.LeaderElection;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Two all_sync instances with {@code --ha} in one JVM: one leads and syncs, the other stands by
@@ -65,5 +69,49 @@ class HighAvailabilityIT extends TwoServers {
                 assertThat(Trees.read(onT, "/"))
                     .isEqualTo(Trees.asPersistent(Trees.read(onS, "/"))));
     assertThat(onT.getChildren(election, false)).hasSize(1);
+  }
+
+  /**
+   * The election session loses T (T restarts): the leader gives up the lead and stops syncing at
+   * once, and when T is back it is elected again and starts with a full pass, which copies what
+   * changed on S meanwhile.
+   */
+  @Test
+  void aLeaderThatLosesTStandsByAndLeadsAgainWhenTIsBack() throws Exception {
+    ListAppender<ILoggingEvent> election = new ListAppender<>();
+    election.start();
+    Logger logger = (Logger) LoggerFactory.getLogger(LeaderElection.class);
+    logger.addAppender(election);
+    try {
+      Trees.createP(onS, "/app", "a");
+      first = ha();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(onT.exists("/app", false)).isNotNull());
+
+      t.stop();
+      await().atMost(Duration.ofSeconds(10)).until(() -> !first.leads());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  election.list.stream()
+                      .anyMatch(e -> e.getFormattedMessage().startsWith("lost the lead (")));
+      Trees.createP(onS, "/app/meanwhile", "m");
+      t.restart();
+
+      await().atMost(Duration.ofSeconds(20)).until(first::leads);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(Trees.read(onT, "/"))
+                      .isEqualTo(Trees.asPersistent(Trees.read(onS, "/"))));
+      assertThat(election.list.stream().map(ILoggingEvent::getFormattedMessage))
+          .filteredOn(m -> m.startsWith("elected leader ("))
+          .hasSize(2);
+    } finally {
+      logger.detachAppender(election);
+    }
   }
 }
