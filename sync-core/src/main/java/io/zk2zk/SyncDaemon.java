@@ -168,7 +168,13 @@ public final class SyncDaemon implements AutoCloseable {
             new LeaderElection.Leadership() {
               @Override
               public void startSyncing() throws InterruptedException {
-                SyncDaemon.this.startSyncing();
+                try {
+                  SyncDaemon.this.startSyncing();
+                } catch (RuntimeException | Error e) {
+                  // a leader that cannot sync must not keep the lead: stop, let another lead
+                  log.error("cannot start syncing as the elected leader; stopping", e);
+                  onFatal.accept(e);
+                }
               }
 
               @Override

@@ -8,9 +8,9 @@ import io.zk2zk.zk.StartupException;
 import io.zk2zk.zk.ZkSide;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
@@ -68,8 +68,8 @@ public final class LeaderElection implements AutoCloseable {
   private final String id;
   private final Leadership leadership;
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
-  private final ExecutorService events =
-      Executors.newSingleThreadExecutor(
+  private final ScheduledExecutorService events =
+      Executors.newSingleThreadScheduledExecutor(
           r -> {
             Thread t = new Thread(r, "zk2zk-ha");
             t.setDaemon(true);
@@ -171,6 +171,23 @@ public final class LeaderElection implements AutoCloseable {
         path,
         side.connectString());
     submit(this::reportLeader);
+    try {
+      // the recipe creates its node in the background, and Curator's own log is off at info
+      events.schedule(this::checkJoined, side.replyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  private void checkJoined() {
+    LeaderLatch l = latch;
+    if (state.get() == State.STARTED && l != null && l.getOurPath() == null) {
+      log.error(
+          "this instance has no node in the leader election under {} on T yet and cannot lead;"
+              + " check its rights on {} (--logLevel debug shows Curator's reason)",
+          path,
+          path);
+    }
   }
 
   /** True while this instance holds the lead; false at once when the election session falters. */
