@@ -56,7 +56,7 @@ public final class SyncDaemon implements AutoCloseable {
   private ZkSide source;
   private ZkSide target;
   private ZkSide recordSide;
-  private LeaderElection election;
+  private volatile LeaderElection election;
   private ChangeSource changes;
   private SyncWorkers workers;
   private volatile ReconcileLoop reconcileLoop;
