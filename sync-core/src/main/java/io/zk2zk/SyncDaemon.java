@@ -8,6 +8,7 @@ import io.zk2zk.decide.AllSyncRules;
 import io.zk2zk.decide.SyncRules;
 import io.zk2zk.decide.SyncScope;
 import io.zk2zk.decide.TSyncRules;
+import io.zk2zk.ha.LeaderElection;
 import io.zk2zk.metrics.HealthCheck;
 import io.zk2zk.metrics.MetricsServer;
 import io.zk2zk.metrics.SyncMetrics;
@@ -36,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * One running daemon, all_sync or t_sync. {@link #start()} reads like the pipeline: connect both
  * sides, detect changes on the source into the dirty set, let workers sync dirty paths, and run
  * full reconcile passes at start, after every reconnect and every interval.
+ *
+ * <p>With {@code --ha} the pipeline (watches, workers, reconcile) runs only while this instance is
+ * the elected leader ({@link LeaderElection}); a standby holds its sessions and nothing else. With
+ * {@code --dryRun} every write is decided and audited but none is sent.
  */
 public final class SyncDaemon implements AutoCloseable {
 
@@ -53,11 +58,14 @@ public final class SyncDaemon implements AutoCloseable {
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
   private ZkSide source;
   private ZkSide target;
+  private ZkSide recordSide;
+  private volatile LeaderElection election;
   private ChangeSource changes;
   private SyncWorkers workers;
-  private ReconcileLoop reconcileLoop;
   private final SyncMetrics metrics;
   private MetricsServer metricsServer;
+  private volatile ReconcileLoop reconcileLoop;
+  private boolean listening;
 
   /**
    * @param passListener told after every full reconcile pass
@@ -108,9 +116,21 @@ public final class SyncDaemon implements AutoCloseable {
     startMetrics();
     source.start(config.startTimeout());
     target.start(config.startTimeout());
-    ZkSide recordSide = allSync ? target : source;
-    refuseSameEnsemble(recordSide, allSync ? source : target);
-    Code rc = recordSide.ensureExists(SyncScope.MIGRATION_ROOT, recordSide.replyTimeout());
+    recordSide = allSync ? target : source;
+    if (config.run().dryRun()) {
+      log.info(
+          "{}: DRY RUN: every write is decided and written to the monitor log with [dry-run] in"
+              + " EXTRA, none is sent to either ensemble; the same-ensemble probe (a node on T) and"
+              + " the creation of {} are skipped",
+          config.kind().commandName(),
+          SyncScope.MIGRATION_ROOT);
+    } else {
+      refuseSameEnsemble(recordSide, allSync ? source : target);
+    }
+    Code rc =
+        config.run().dryRun()
+            ? Code.OK
+            : recordSide.ensureExists(SyncScope.MIGRATION_ROOT, recordSide.replyTimeout());
     if (rc != Code.OK) {
       throw new StartupException(
           "cannot create "
@@ -120,7 +140,79 @@ public final class SyncDaemon implements AutoCloseable {
               + "): "
               + rc);
     }
+    checkWatchMode();
+    if (config.run().highAvailability()) {
+      startElection();
+      return;
+    }
+    startSyncing();
+  }
 
+  private void checkWatchMode() throws StartupException {
+    if (config.watchMode() == io.zk2zk.config.WatchMode.PERSISTENT
+        && !source.supportsPersistentWatches()) {
+      throw new StartupException(
+          "--watchMode persistent: the source "
+              + source.connectString()
+              + " does not support persistent watches (ZooKeeper 3.6+); use auto or per-node");
+    }
+  }
+
+  /** Joins the election on T; the pipeline starts when this instance is elected. */
+  private void startElection() throws StartupException, InterruptedException {
+    metrics.leader(false);
+    election =
+        new LeaderElection(
+            new ZkSide(
+                "election",
+                recordSide.connectString(),
+                config.run().haSession(),
+                16,
+                config.kind() == DaemonKind.ALL_SYNC
+                    ? config.targetSecurity()
+                    : config.sourceSecurity()),
+            LeaderElection.electionPath(config.kind(), config.path()),
+            LeaderElection.localId(),
+            new LeaderElection.Leadership() {
+              @Override
+              public void startSyncing() throws InterruptedException {
+                try {
+                  SyncDaemon.this.startSyncing();
+                } catch (RuntimeException | Error e) {
+                  // a leader that cannot sync must not keep the lead: stop, let another lead
+                  log.error("cannot start syncing as the elected leader; stopping", e);
+                  onFatal.accept(e);
+                }
+              }
+
+              @Override
+              public void stopSyncing() {
+                SyncDaemon.this.stopSyncing();
+              }
+            });
+    election.start(config.startTimeout());
+  }
+
+  /** True while this instance may sync: always without {@code --ha}, else while elected. */
+  public boolean leads() {
+    return mayWrite();
+  }
+
+  /** False once a standby's gate closes: checked before every write. */
+  private boolean mayWrite() {
+    LeaderElection e = election;
+    return e == null || e.isLeader();
+  }
+
+  /**
+   * The sync pipeline: watches on the source, workers, reconcile passes (the first one at once).
+   * Runs from start, or for each term as the elected leader.
+   */
+  private synchronized void startSyncing() throws InterruptedException {
+    if (state.get() != State.STARTED || reconcileLoop != null) {
+      return;
+    }
+    boolean allSync = config.kind() == DaemonKind.ALL_SYNC;
     SyncScope scope = new SyncScope(config.path());
     warnIfRootMissing(scope);
     SyncRules rules = allSync ? new AllSyncRules() : new TSyncRules();
@@ -134,12 +226,6 @@ public final class SyncDaemon implements AutoCloseable {
           case PERSISTENT -> true;
           case PER_NODE -> false;
         };
-    if (persistent && !source.supportsPersistentWatches()) {
-      throw new StartupException(
-          "--watchMode persistent: the source "
-              + source.connectString()
-              + " does not support persistent watches (ZooKeeper 3.6+); use auto or per-node");
-    }
     changes =
         persistent
             ? new PersistentWatchSource(
@@ -164,8 +250,8 @@ public final class SyncDaemon implements AutoCloseable {
             source,
             target,
             recordSide,
-            new Applier(target, config.tuning()),
-            new Applier(recordSide, config.tuning()),
+            new Applier(target, config.tuning(), config.run().dryRun(), this::mayWrite),
+            new Applier(recordSide, config.tuning(), config.run().dryRun(), this::mayWrite),
             dirty,
             audit,
             changes.readWatcher(),
@@ -179,19 +265,23 @@ public final class SyncDaemon implements AutoCloseable {
             () -> source.isConnected() && target.isConnected(),
             onFatal);
 
-    Consumer<ConnectionState> onState =
-        s -> {
-          if (s == ConnectionState.RECONNECTED) {
-            // a reconnect delivers no events for what changed meanwhile
-            requestReconcile("reconnected");
-          }
-        };
-    source.addConnectionListener(onState);
-    target.addConnectionListener(onState);
+    if (!listening) {
+      listening = true;
+      Consumer<ConnectionState> onState =
+          s -> {
+            if (s == ConnectionState.RECONNECTED) {
+              // a reconnect delivers no events for what changed meanwhile
+              requestReconcile("reconnected");
+            }
+          };
+      source.addConnectionListener(onState);
+      target.addConnectionListener(onState);
+    }
 
     changes.start();
     workers.start();
     reconcileLoop.start();
+    metrics.leader(true);
     log.info(
         "{} started: source {}, target {}, path {}",
         config.kind().commandName(),
@@ -217,6 +307,23 @@ public final class SyncDaemon implements AutoCloseable {
   /** The daemon's meters; {@link SyncMetrics#leader(boolean)} reports whether it syncs. */
   public SyncMetrics metrics() {
     return metrics;
+  }
+
+  /** Stops the pipeline (watches, workers, reconcile); the sessions stay open. Idempotent. */
+  private synchronized void stopSyncing() {
+    metrics.leader(false);
+    if (reconcileLoop != null) {
+      reconcileLoop.close();
+      reconcileLoop = null;
+    }
+    if (workers != null) {
+      workers.close();
+      workers = null;
+    }
+    if (changes != null) {
+      changes.close();
+      changes = null;
+    }
   }
 
   private void requestReconcile(String why) {
@@ -273,14 +380,10 @@ public final class SyncDaemon implements AutoCloseable {
       return;
     }
     log.info("{} stopping", config.kind().commandName());
-    if (reconcileLoop != null) {
-      reconcileLoop.close();
-    }
-    if (workers != null) {
-      workers.close();
-    }
-    if (changes != null) {
-      changes.close();
+    stopSyncing();
+    if (election != null) {
+      // after the pipeline stopped: the next leader must not overlap with our last writes
+      election.close();
     }
     if (target != null) {
       target.close();

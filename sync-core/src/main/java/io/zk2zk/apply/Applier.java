@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.Op;
 
@@ -20,6 +21,11 @@ import org.apache.zookeeper.Op;
  *
  * <p>Order matters and is kept: a session's requests are applied by the server in the order they
  * were sent, so callers list parents before children for creates, children first for deletes.
+ *
+ * <p>A dry run ({@code --dryRun}) decides and reports every write as if it were sent (outcome
+ * {@code success}, EXTRA {@code dry-run}) and sends none. Under {@code --ha} a write gate (is this
+ * instance still the leader?) is checked before every request: a closed gate throws {@link
+ * NotLeaderException} and nothing more is sent.
  */
 public final class Applier {
 
@@ -30,11 +36,31 @@ public final class Applier {
   private static final int REQUEST_OVERHEAD = 1024;
 
   private final Semaphore batchesInFlight;
+  private final boolean dryRun;
+  private final BooleanSupplier mayWrite;
 
+  /** Writes for real, ungated. */
   public Applier(ZkSide side, Tuning tuning) {
+    this(side, tuning, false, () -> true);
+  }
+
+  /**
+   * @param dryRun send nothing; every write that would be sent is reported as done with EXTRA
+   *     {@code dry-run}
+   * @param mayWrite checked before every request; false stops the caller with {@link
+   *     NotLeaderException}
+   */
+  public Applier(ZkSide side, Tuning tuning, boolean dryRun, BooleanSupplier mayWrite) {
     this.side = side;
     this.tuning = tuning;
     this.batchesInFlight = new Semaphore(tuning.multiInFlight());
+    this.dryRun = dryRun;
+    this.mayWrite = mayWrite;
+  }
+
+  /** True when writes are only decided and reported, never sent. */
+  public boolean dryRun() {
+    return dryRun;
   }
 
   public ZkSide side() {
@@ -73,9 +99,17 @@ public final class Applier {
   }
 
   private List<Outcome> send(List<WriteOp> ops) throws InterruptedException {
+    if (dryRun) {
+      List<Outcome> out = new ArrayList<>(ops.size());
+      for (WriteOp op : ops) {
+        out.add(Outcome.dryRun(op));
+      }
+      return out;
+    }
     List<List<WriteOp>> batches = chunk(ops);
     List<CompletableFuture<Reply>> replies = new ArrayList<>(batches.size());
     for (List<WriteOp> b : batches) {
+      checkGate();
       batchesInFlight.acquire();
       CompletableFuture<Reply> reply = b.size() == 1 ? sendOne(b.get(0)) : side.multi(toOps(b));
       reply.whenComplete((r, t) -> batchesInFlight.release());
@@ -120,6 +154,7 @@ public final class Applier {
                 ? Duration.ofSeconds(5)
                 : backoff.multipliedBy(2);
       }
+      checkGate();
       List<CompletableFuture<Reply>> replies = new ArrayList<>(pending.size());
       for (int i : pending) {
         replies.add(sendOne(ops.get(i)));
@@ -138,6 +173,12 @@ public final class Applier {
       pending = again;
     }
     return Arrays.asList(done);
+  }
+
+  private void checkGate() throws NotLeaderException {
+    if (!mayWrite.getAsBoolean()) {
+      throw new NotLeaderException();
+    }
   }
 
   private static Outcome interpret(WriteOp op, Code code) {

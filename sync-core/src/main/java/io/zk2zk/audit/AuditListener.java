@@ -10,14 +10,14 @@ public interface AuditListener {
   AuditListener NONE =
       new AuditListener() {
         @Override
-        public void written(AuditOperation op, boolean success, String path) {}
+        public void written(AuditOperation op, boolean success, String extra, String path) {}
 
         @Override
         public void alarmed(String path) {}
       };
 
   /** A write line: {@code [op]\t[success|fail]\t[extra]\t[path]}. */
-  void written(AuditOperation op, boolean success, String path);
+  void written(AuditOperation op, boolean success, String extra, String path);
 
   /** An {@code Alarm} line. */
   void alarmed(String path);

@@ -27,7 +27,7 @@ public final class AuditLog {
   /** One write the daemon made or failed to make. */
   public void write(AuditOperation op, boolean success, String extra, String path) {
     monitor.info("[{}]\t[{}]\t[{}]\t[{}]", op, success ? "success" : "fail", clean(extra), path);
-    listener.written(op, success, path);
+    listener.written(op, success, extra, path);
   }
 
   /** A condition the operator should look at; nothing was written. */

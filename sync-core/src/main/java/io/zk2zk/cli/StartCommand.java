@@ -227,6 +227,16 @@ public final class StartCommand implements Callable<Integer> {
   boolean ha;
 
   @Option(
+      names = "--haSession",
+      defaultValue = "4",
+      paramLabel = "SECONDS",
+      description =
+          "--ha: session timeout of the election's own session on the target; a killed leader is"
+              + " replaced after about this long (the server bounds it to 2..20 ticks)"
+              + " (default: ${DEFAULT-VALUE})")
+  int haSession;
+
+  @Option(
       names = "--metricsPort",
       defaultValue = "0",
       paramLabel = "PORT",
@@ -254,6 +264,10 @@ public final class StartCommand implements Callable<Integer> {
     positive("--dstJuteMaxBuffer", dstJuteMaxBuffer);
     check(
         metricsPort >= 0 && metricsPort <= 65535, "--metricsPort must be 0..65535: " + metricsPort);
+    positive("--haSession", haSession);
+    check(
+        !(dryRun && ha),
+        "--dryRun and --ha exclude each other: a dry run writes nothing, an election writes on T");
     check(maxDeletePercent >= 0 && maxDeletePercent <= 100, "--maxDeletePercent must be 0..100");
     check(
         List.of("debug", "info", "warn", "error")
@@ -300,7 +314,7 @@ public final class StartCommand implements Callable<Integer> {
         copyAcl,
         tuning,
         logs,
-        new RunOptions(dryRun, ha, metricsPort));
+        new RunOptions(dryRun, ha, metricsPort, Duration.ofSeconds(haSession)));
   }
 
   private WatchMode watchMode() {

@@ -7,6 +7,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
+import io.zk2zk.apply.Outcome;
 import io.zk2zk.audit.AuditListener;
 import io.zk2zk.audit.AuditOperation;
 import io.zk2zk.config.DaemonKind;
@@ -36,6 +37,7 @@ public final class SyncMetrics implements AuditListener {
       new EnumMap<>(AuditOperation.class);
   private final Map<AuditOperation, CounterDataPoint> writeFailures =
       new EnumMap<>(AuditOperation.class);
+  private final Counter writes;
   private final CounterDataPoint alarms;
   private final Histogram replicationLag;
   private final Gauge leader;
@@ -51,7 +53,7 @@ public final class SyncMetrics implements AuditListener {
 
   public SyncMetrics(DaemonKind kind) {
     Labels daemon = Labels.of("daemon", kind.commandName());
-    Counter writes =
+    writes =
         Counter.builder()
             .name("zk2zk_writes")
             .help("Writes to the target by monitor-log operation and result")
@@ -237,7 +239,12 @@ public final class SyncMetrics implements AuditListener {
   }
 
   @Override
-  public void written(AuditOperation op, boolean success, String path) {
+  public void written(AuditOperation op, boolean success, String extra, String path) {
+    if (Outcome.DRY_RUN.equals(extra)) {
+      // decided, not sent: neither a write nor a lag sample
+      writes.labelValues(op.name(), Outcome.DRY_RUN).inc();
+      return;
+    }
     CounterDataPoint c = (success ? writeSuccesses : writeFailures).get(op);
     if (c != null) {
       c.inc();

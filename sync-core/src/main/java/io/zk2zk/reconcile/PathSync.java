@@ -320,7 +320,10 @@ public final class PathSync {
         ops.add(new WriteOp.Delete(SyncScope.recordPath(r.path()), -1));
       }
       for (Outcome o : ctx.recordWriter().apply(ops)) {
-        log.info("stale record {}: {}", o.op().path(), o.success() ? "removed" : o.code());
+        log.info(
+            "stale record {}: {}",
+            o.op().path(),
+            o.notSent() ? "would be removed (dry run)" : o.success() ? "removed" : o.code());
       }
     }
     return writes;
@@ -368,7 +371,10 @@ public final class PathSync {
         ctx.dirty().mark(path); // the target node vanished after we read it: look again
         continue;
       }
-      String extra = o.op() instanceof WriteOp.SetAcl && result.success() ? "acl" : result.extra();
+      String extra =
+          o.op() instanceof WriteOp.SetAcl && result.success() && !result.notSent()
+              ? "acl"
+              : result.extra();
       ctx.audit()
           .write(
               create ? AuditOperation.EventNodeCreated : AuditOperation.EventNodeDataChanged,
@@ -439,7 +445,10 @@ public final class PathSync {
     for (int i = 0; i < outs.size(); i++) {
       Action.RestoreRecord r = restores.get(i);
       if (outs.get(i).success()) {
-        log.warn("record of {} was missing; restored it", r.path());
+        log.warn(
+            "record of {} was missing; {}",
+            r.path(),
+            outs.get(i).notSent() ? "would restore it (dry run)" : "restored it");
         if (r.setData()) {
           updates.add(new Action.SetData(r.path(), r.data()));
         }

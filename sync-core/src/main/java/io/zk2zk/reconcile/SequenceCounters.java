@@ -40,6 +40,15 @@ final class SequenceCounters {
 
   /** Raises T's counters by the given amounts ({@code path → increments}); parents exist on T. */
   void raise(Map<String, Long> increments) throws InterruptedException {
+    if (ctx.targetWriter().dryRun()) {
+      for (Map.Entry<String, Long> e : increments.entrySet()) {
+        log.info(
+            "dry run: sequence counter of {} on target would be raised by {}",
+            e.getKey(),
+            e.getValue());
+      }
+      return;
+    }
     for (Map.Entry<String, Long> e : increments.entrySet()) {
       String child = SyncScope.child(e.getKey(), throwawayName);
       long wanted = Math.min(e.getValue(), MAX_PER_CALL);

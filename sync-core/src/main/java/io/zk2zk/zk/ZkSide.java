@@ -180,6 +180,11 @@ public final class ZkSide implements Closeable {
     return capabilities.persistentWatches();
   }
 
+  /** The server's version as the probe read it ("3.9.5"), "unknown" or "(TLS)". */
+  public String serverVersion() {
+    return capabilities.version();
+  }
+
   /** {@code multi} with read operations came with persistent watches, in ZooKeeper 3.6. */
   public boolean supportsMultiRead() {
     return capabilities.persistentWatches();
