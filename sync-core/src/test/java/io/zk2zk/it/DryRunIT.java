@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.zk2zk.SyncDaemon;
 import io.zk2zk.audit.AuditLog;
 import io.zk2zk.config.DaemonKind;
@@ -166,10 +167,25 @@ class DryRunIT extends TwoServers {
         .atMost(Duration.ofSeconds(10))
         .until(() -> lines().contains("[EventNodeCreated]\t[success]\t[dry-run]\t[/app/live]"));
 
+    // metrics count the decided writes apart: nothing shows as written
+    assertThat(writes(allSync, "dry-run")).isPositive();
+    assertThat(writes(allSync, "success")).isZero();
+    assertThat(writes(tSync, "success")).isZero();
+
     tSync.close();
     allSync.close();
     assertThat(snapshot(onT)).isEqualTo(tBefore);
     assertThat(snapshot(onS)).isEqualTo(sBefore);
+  }
+
+  /** The sum of {@code zk2zk_writes_total} with this result, as a scrape shows it. */
+  private static double writes(SyncDaemon d, String result) {
+    return d.metrics().registry().scrape().stream()
+        .filter(m -> m.getMetadata().getPrometheusName().equals("zk2zk_writes"))
+        .flatMap(m -> ((CounterSnapshot) m).getDataPoints().stream())
+        .filter(p -> result.equals(p.getLabels().get("result")))
+        .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue)
+        .sum();
   }
 
   /** The snapshot of S before, plus the test's own change (the node and its parent's stat). */

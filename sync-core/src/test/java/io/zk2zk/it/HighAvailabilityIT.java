@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.zk2zk.SyncDaemon;
 import io.zk2zk.config.DaemonKind;
 import io.zk2zk.config.RunOptions;
@@ -44,6 +45,18 @@ class HighAvailabilityIT extends TwoServers {
     return d;
   }
 
+  /** {@code zk2zk_leader} as a scrape of the daemon's registry shows it. */
+  private static double leaderGauge(SyncDaemon d) {
+    return ((GaugeSnapshot)
+            d.metrics().registry().scrape().stream()
+                .filter(m -> m.getMetadata().getPrometheusName().equals("zk2zk_leader"))
+                .findFirst()
+                .orElseThrow())
+        .getDataPoints()
+        .get(0)
+        .getValue();
+  }
+
   @Test
   void oneLeadsTheOtherTakesOverWhenItStops() throws Exception {
     Trees.createP(onS, "/app", "a");
@@ -54,6 +67,8 @@ class HighAvailabilityIT extends TwoServers {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(onT.exists("/app", false)).isNotNull());
     assertThat(second.leads()).isFalse();
+    assertThat(leaderGauge(first)).isEqualTo(1.0);
+    assertThat(leaderGauge(second)).isEqualTo(0.0);
     // the election lives on T under /zk2zk_ha/<daemon>/<escaped path>, one node per instance
     String election = LeaderElection.electionPath(DaemonKind.ALL_SYNC, "/");
     assertThat(election).isEqualTo("/zk2zk_ha/all_sync/%2F");
@@ -61,6 +76,7 @@ class HighAvailabilityIT extends TwoServers {
 
     first.close();
     await().atMost(Duration.ofSeconds(5)).until(second::leads);
+    await().atMost(Duration.ofSeconds(5)).until(() -> leaderGauge(second) == 1.0);
     Trees.createP(onS, "/app/after", "b");
     await()
         .atMost(Duration.ofSeconds(10))
