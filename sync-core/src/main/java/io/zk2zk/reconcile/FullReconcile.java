@@ -103,6 +103,18 @@ public final class FullReconcile {
 
   private List<String> step(List<String> chunk, Pass pass)
       throws SideUnavailableException, InterruptedException {
+    // Claimed before reading: the walk's reads are then reads under the claim, and a nominated
+    // write is decided from them instead of from a second read of both sides.
+    Set<String> claimed = ctx.dirty().tryClaim(chunk);
+    try {
+      return step(chunk, pass, claimed);
+    } finally {
+      ctx.dirty().release(claimed);
+    }
+  }
+
+  private List<String> step(List<String> chunk, Pass pass, Set<String> claimed)
+      throws SideUnavailableException, InterruptedException {
     List<NodeReader.Result> src =
         NodeReader.read(ctx.source(), chunk, true, ctx.sourceWatcher(), ctx.config().copyAcl());
     if (ctx.perNodeWatches()) {
@@ -148,11 +160,46 @@ public final class FullReconcile {
         }
       }
     }
-    pass.changed += syncClaimed(writes);
+    pass.changed += syncNominated(writes, chunk, src, tgt, claimed);
     if (lockstep) {
       alignSequenceCounters(chunk, src, tgt);
     }
     return next;
+  }
+
+  /**
+   * Decides and applies the nominated writes of a chunk from the walk's reads, made under the
+   * claim; a path a worker held is synced by it and once more after it.
+   *
+   * @return the writes decided, plus the nominated paths a worker held
+   */
+  private int syncNominated(
+      List<String> paths,
+      List<String> chunk,
+      List<NodeReader.Result> src,
+      List<NodeReader.Result> tgt,
+      Set<String> claimed)
+      throws SideUnavailableException, InterruptedException {
+    if (paths.isEmpty()) {
+      return 0;
+    }
+    Map<String, Integer> index = new HashMap<>(chunk.size() * 2);
+    for (int i = 0; i < chunk.size(); i++) {
+      index.put(chunk.get(i), i);
+    }
+    List<NodeReader.Result> s = new ArrayList<>(paths.size());
+    List<NodeReader.Result> t = new ArrayList<>(paths.size());
+    int held = 0;
+    for (String p : paths) {
+      if (claimed.contains(p)) {
+        int i = index.get(p);
+        s.add(src.get(i));
+        t.add(tgt.get(i));
+      } else {
+        held++;
+      }
+    }
+    return pathSync.decideAndApply(s, t, false) + held;
   }
 
   /** t_sync only needs S where T holds an ephemeral or a record names the path. */

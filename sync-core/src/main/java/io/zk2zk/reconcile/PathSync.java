@@ -97,8 +97,20 @@ public final class PathSync {
     if (perNode) {
       visitNewChildren(src);
     }
-    List<PathView> views = new ArrayList<>(paths.size());
-    for (int i = 0; i < paths.size(); i++) {
+    return decideAndApply(src, tgt, watchDriven);
+  }
+
+  /**
+   * Decides and applies from reads made under the paths' claim: {@code src} and {@code tgt} hold
+   * one read per path, in the same order (a placeholder where the rule does not look at the
+   * target).
+   *
+   * @return the number of writes decided
+   */
+  int decideAndApply(List<NodeReader.Result> src, List<NodeReader.Result> tgt, boolean watchDriven)
+      throws SideUnavailableException, InterruptedException {
+    List<PathView> views = new ArrayList<>(src.size());
+    for (int i = 0; i < src.size(); i++) {
       NodeReader.Result s = src.get(i);
       NodeReader.Result t = tgt.get(i);
       if (!readable(s) || !readable(t) || !ctx.scope().contains(s.path())) {
