@@ -115,15 +115,17 @@ public final class FullReconcile {
 
   private List<String> step(List<String> chunk, Pass pass, Set<String> claimed)
       throws SideUnavailableException, InterruptedException {
-    List<NodeReader.Result> src =
-        NodeReader.read(ctx.source(), chunk, true, ctx.sourceWatcher(), ctx.config().copyAcl());
+    NodeReader.Pending srcReads =
+        NodeReader.issue(ctx.source(), chunk, true, ctx.sourceWatcher(), ctx.config().copyAcl());
+    // all_sync reads T for every path: both sides' reads in flight at once
+    NodeReader.Pending tgtReads =
+        lockstep ? NodeReader.issue(ctx.target(), chunk, true, null, ctx.config().copyAcl()) : null;
+    List<NodeReader.Result> src = srcReads.get();
     if (ctx.perNodeWatches()) {
       pathSync.watchMissingRoot(src);
     }
     List<NodeReader.Result> tgt =
-        lockstep
-            ? NodeReader.read(ctx.target(), chunk, true, null, ctx.config().copyAcl())
-            : readTargetForTSync(chunk, src, pass.records);
+        lockstep ? tgtReads.get() : readTargetForTSync(chunk, src, pass.records);
     List<String> next = new ArrayList<>();
     List<String> writes = new ArrayList<>();
     for (int i = 0; i < chunk.size(); i++) {
