@@ -12,6 +12,7 @@ import io.zk2zk.zk.Reply;
 import io.zk2zk.zk.SideUnavailableException;
 import io.zk2zk.zk.ZkSide;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -60,6 +61,12 @@ public final class FullReconcile {
     final Set<String> unreadable = new HashSet<>();
     Set<String> records;
     Set<String> unvisitedRecords;
+    // Positions in the level (and the next) whose parent was absent on T: absent there as well
+    // (ZooKeeper has no orphans), so all_sync does not read them on T.
+    BitSet absentOnTarget = new BitSet();
+    BitSet nextAbsentOnTarget = new BitSet();
+    int chunkStart;
+    int nextStart;
   }
 
   /** Runs one pass and writes its progress line; throws if a side failed before the walk ended. */
@@ -74,9 +81,13 @@ public final class FullReconcile {
     while (!level.isEmpty()) {
       List<String> next = new ArrayList<>();
       for (int from = 0; from < level.size(); from += chunkSize) {
+        pass.chunkStart = from;
+        pass.nextStart = next.size();
         next.addAll(step(level.subList(from, Math.min(level.size(), from + chunkSize)), pass));
       }
       level = next;
+      pass.absentOnTarget = pass.nextAbsentOnTarget;
+      pass.nextAbsentOnTarget = new BitSet();
     }
     if (!lockstep) {
       // t_sync: records naming paths the walk of T did not meet (gone from T)
@@ -117,15 +128,18 @@ public final class FullReconcile {
       throws SideUnavailableException, InterruptedException {
     NodeReader.Pending srcReads =
         NodeReader.issue(ctx.source(), chunk, true, ctx.sourceWatcher(), ctx.config().copyAcl());
-    // all_sync reads T for every path: both sides' reads in flight at once
+    // all_sync reads T for every path not known to be absent there: both sides' reads in flight
+    List<String> onTarget = lockstep ? notAbsentOnTarget(chunk, pass) : null;
     NodeReader.Pending tgtReads =
-        lockstep ? NodeReader.issue(ctx.target(), chunk, true, null, ctx.config().copyAcl()) : null;
+        lockstep
+            ? NodeReader.issue(ctx.target(), onTarget, true, null, ctx.config().copyAcl())
+            : null;
     List<NodeReader.Result> src = srcReads.get();
     if (ctx.perNodeWatches()) {
       pathSync.watchMissingRoot(src);
     }
     List<NodeReader.Result> tgt =
-        lockstep ? tgtReads.get() : readTargetForTSync(chunk, src, pass.records);
+        lockstep ? withAbsent(chunk, tgtReads.get()) : readTargetForTSync(chunk, src, pass.records);
     List<String> next = new ArrayList<>();
     List<String> writes = new ArrayList<>();
     for (int i = 0; i < chunk.size(); i++) {
@@ -155,9 +169,13 @@ public final class FullReconcile {
       if (lockstep && t.state().children() != null) {
         children.addAll(t.state().children());
       }
+      boolean absentOnTarget = lockstep && !t.state().exists();
       for (String c : children) {
         String child = SyncScope.child(p, c);
         if (ctx.scope().walks(child)) {
+          if (absentOnTarget) {
+            pass.nextAbsentOnTarget.set(pass.nextStart + next.size());
+          }
           next.add(child);
         }
       }
@@ -202,6 +220,43 @@ public final class FullReconcile {
       }
     }
     return pathSync.decideAndApply(s, t, false) + held;
+  }
+
+  /** The chunk's paths whose parent the walk found present on T. */
+  private static List<String> notAbsentOnTarget(List<String> chunk, Pass pass) {
+    BitSet absent = pass.absentOnTarget.get(pass.chunkStart, pass.chunkStart + chunk.size());
+    if (absent.isEmpty()) {
+      return chunk;
+    }
+    List<String> out = new ArrayList<>(chunk.size() - absent.cardinality());
+    for (int i = 0; i < chunk.size(); i++) {
+      if (!absent.get(i)) {
+        out.add(chunk.get(i));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One result per chunk path: the reads of those read, ABSENT for the others, as a read would have
+   * answered when their parent was read. (Such a node created on T since then gets a create that
+   * finds it, then a sync from fresh reads.)
+   */
+  private static List<NodeReader.Result> withAbsent(
+      List<String> chunk, List<NodeReader.Result> read) {
+    if (read.size() == chunk.size()) {
+      return read;
+    }
+    List<NodeReader.Result> out = new ArrayList<>(chunk.size());
+    int j = 0;
+    for (String p : chunk) {
+      if (j < read.size() && read.get(j).path().equals(p)) {
+        out.add(read.get(j++));
+      } else {
+        out.add(new NodeReader.Result(p, NodeState.ABSENT, null));
+      }
+    }
+    return out;
   }
 
   /** t_sync only needs S where T holds an ephemeral or a record names the path. */
