@@ -16,5 +16,8 @@ if [ ! -f "$jar" ]; then
   exit 1
 fi
 if [ -n "$JAVA_HOME" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
+# The daemons wait on the network, not on the CPU: C1 alone compiles them for a fraction of the CPU
+# that C2 burns in the first seconds (CPU that servers on the same host need; docs/performance.md).
+# JAVA_OPTS comes after it, so -XX:TieredStopAtLevel=4 there restores C2.
 # shellcheck disable=SC2086
-exec "$java" $JAVA_OPTS -jar "$jar" "$@"
+exec "$java" -XX:TieredStopAtLevel=1 $JAVA_OPTS -jar "$jar" "$@"
