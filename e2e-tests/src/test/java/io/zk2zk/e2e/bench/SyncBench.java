@@ -57,6 +57,9 @@ class SyncBench {
   /** More JVM options for the daemons, e.g. to profile them. */
   private static final String DAEMON_OPTS = System.getProperty("zk2zk.bench.daemonOpts", "");
 
+  /** More daemon arguments (space-separated), e.g. to try a tuning flag. */
+  private static final String DAEMON_ARGS = System.getProperty("zk2zk.bench.daemonArgs", "");
+
   /** Generous: the bench checks convergence, not speed, on a machine that may be busy. */
   private static final Duration CONVERGE = Duration.ofMinutes(5);
 
@@ -384,7 +387,8 @@ class SyncBench {
                 "--logEnableStdout=false",
                 // no periodic pass inside a scenario: only the initial one and the watches
                 "--syncDailyInterval",
-                "3600"));
+                "3600")
+            .args(DAEMON_ARGS.isBlank() ? List.of() : List.of(DAEMON_ARGS.trim().split("\\s+"))));
   }
 
   /** The ceiling's time for a copy of {@code from}'s tree into the empty {@code to}. */
@@ -441,6 +445,7 @@ class SyncBench {
       ZkServerProcess source)
       throws Exception {
     double after = (inSyncAt - b.endedAt()) / 1000.0;
+    double writer = (b.endedAt() - b.startedAt()) / 1000.0;
     return row(
         scenario,
         b.nodes(),
@@ -450,8 +455,9 @@ class SyncBench {
         source,
         String.format(
             Locale.ROOT,
-            "writer %.2f s; in sync %.2f s after it (%s 1 s)",
-            (b.endedAt() - b.startedAt()) / 1000.0,
+            "writer %.2f s (bounds the ratio to %.2f); in sync %.2f s after it (%s 1 s)",
+            writer,
+            (b.nodes() / writer) / ceiling.rate(),
             after,
             after <= 1.0 ? "within" : "NOT within"));
   }
