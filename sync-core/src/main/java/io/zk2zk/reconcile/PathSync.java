@@ -88,12 +88,17 @@ public final class PathSync {
     }
     boolean perNode = ctx.perNodeWatches();
     boolean acl = ctx.config().copyAcl();
+    // all_sync's rules look at the target for every path: both sides' reads in flight at once
+    NodeReader.Pending tgtReads =
+        ctx.config().kind() == DaemonKind.ALL_SYNC
+            ? NodeReader.issue(ctx.target(), paths, false, null, acl)
+            : null;
     List<NodeReader.Result> src =
         NodeReader.read(ctx.source(), paths, perNode, ctx.sourceWatcher(), acl);
     if (perNode) {
       watchMissingRoot(src);
     }
-    List<NodeReader.Result> tgt = readTargetWhereNeeded(src);
+    List<NodeReader.Result> tgt = tgtReads != null ? tgtReads.get() : readTargetWhereNeeded(src);
     if (perNode) {
       visitNewChildren(src);
     }
