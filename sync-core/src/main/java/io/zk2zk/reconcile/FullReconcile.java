@@ -65,9 +65,12 @@ public final class FullReconcile {
     // (ZooKeeper has no orphans), so all_sync does not read them on T.
     BitSet absentOnTarget = new BitSet();
     BitSet nextAbsentOnTarget = new BitSet();
-    int chunkStart;
     int nextStart;
   }
+
+  /** A chunk claimed, its reads sent and their replies not collected yet. */
+  private record Reading(
+      List<String> chunk, Set<String> claimed, NodeReader.Pending src, NodeReader.Pending tgt) {}
 
   /** Runs one pass and writes its progress line; throws if a side failed before the walk ended. */
   public PassResult run() throws SideUnavailableException, InterruptedException {
@@ -80,10 +83,26 @@ public final class FullReconcile {
     List<String> level = List.of(ctx.scope().root());
     while (!level.isEmpty()) {
       List<String> next = new ArrayList<>();
-      for (int from = 0; from < level.size(); from += chunkSize) {
-        pass.chunkStart = from;
-        pass.nextStart = next.size();
-        next.addAll(step(level.subList(from, Math.min(level.size(), from + chunkSize)), pass));
+      Reading ahead = startReading(level, 0, chunkSize, pass);
+      try {
+        for (int from = 0; from < level.size(); from += chunkSize) {
+          Reading current = ahead;
+          ahead = null;
+          try {
+            if (from + chunkSize < level.size()) {
+              // the next chunk's reads travel while this one is decided and written
+              ahead = startReading(level, from + chunkSize, chunkSize, pass);
+            }
+            pass.nextStart = next.size();
+            next.addAll(step(current, pass));
+          } finally {
+            ctx.dirty().release(current.claimed());
+          }
+        }
+      } finally {
+        if (ahead != null) {
+          ctx.dirty().release(ahead.claimed());
+        }
       }
       level = next;
       pass.absentOnTarget = pass.nextAbsentOnTarget;
@@ -112,34 +131,46 @@ public final class FullReconcile {
     return new PassResult(true, pass.source, pass.target, pass.changed);
   }
 
-  private List<String> step(List<String> chunk, Pass pass)
-      throws SideUnavailableException, InterruptedException {
-    // Claimed before reading: the walk's reads are then reads under the claim, and a nominated
-    // write is decided from them instead of from a second read of both sides.
+  /**
+   * Claims the chunk of {@code level} that starts at {@code from}, then sends its reads. Claimed
+   * before reading: the walk's reads are then reads under the claim, and a nominated write is
+   * decided from them instead of from a second read of both sides.
+   */
+  private Reading startReading(List<String> level, int from, int chunkSize, Pass pass) {
+    List<String> chunk = level.subList(from, Math.min(level.size(), from + chunkSize));
     Set<String> claimed = ctx.dirty().tryClaim(chunk);
     try {
-      return step(chunk, pass, claimed);
-    } finally {
+      NodeReader.Pending src =
+          NodeReader.issue(ctx.source(), chunk, true, ctx.sourceWatcher(), ctx.config().copyAcl());
+      // all_sync reads T for every path not known to be absent there: both sides at once
+      NodeReader.Pending tgt =
+          lockstep
+              ? NodeReader.issue(
+                  ctx.target(),
+                  notAbsentOnTarget(chunk, from, pass),
+                  true,
+                  null,
+                  ctx.config().copyAcl())
+              : null;
+      return new Reading(chunk, claimed, src, tgt);
+    } catch (RuntimeException e) {
       ctx.dirty().release(claimed);
+      throw e;
     }
   }
 
-  private List<String> step(List<String> chunk, Pass pass, Set<String> claimed)
+  private List<String> step(Reading reading, Pass pass)
       throws SideUnavailableException, InterruptedException {
-    NodeReader.Pending srcReads =
-        NodeReader.issue(ctx.source(), chunk, true, ctx.sourceWatcher(), ctx.config().copyAcl());
-    // all_sync reads T for every path not known to be absent there: both sides' reads in flight
-    List<String> onTarget = lockstep ? notAbsentOnTarget(chunk, pass) : null;
-    NodeReader.Pending tgtReads =
-        lockstep
-            ? NodeReader.issue(ctx.target(), onTarget, true, null, ctx.config().copyAcl())
-            : null;
-    List<NodeReader.Result> src = srcReads.get();
+    List<String> chunk = reading.chunk();
+    Set<String> claimed = reading.claimed();
+    List<NodeReader.Result> src = reading.src().get();
     if (ctx.perNodeWatches()) {
       pathSync.watchMissingRoot(src);
     }
     List<NodeReader.Result> tgt =
-        lockstep ? withAbsent(chunk, tgtReads.get()) : readTargetForTSync(chunk, src, pass.records);
+        lockstep
+            ? withAbsent(chunk, reading.tgt().get())
+            : readTargetForTSync(chunk, src, pass.records);
     List<String> next = new ArrayList<>();
     List<String> writes = new ArrayList<>();
     for (int i = 0; i < chunk.size(); i++) {
@@ -223,8 +254,8 @@ public final class FullReconcile {
   }
 
   /** The chunk's paths whose parent the walk found present on T. */
-  private static List<String> notAbsentOnTarget(List<String> chunk, Pass pass) {
-    BitSet absent = pass.absentOnTarget.get(pass.chunkStart, pass.chunkStart + chunk.size());
+  private static List<String> notAbsentOnTarget(List<String> chunk, int from, Pass pass) {
+    BitSet absent = pass.absentOnTarget.get(from, from + chunk.size());
     if (absent.isEmpty()) {
       return chunk;
     }
