@@ -60,6 +60,7 @@ public final class FullReconcile {
     final Set<String> protectedPaths = new HashSet<>();
     final Set<String> unreadable = new HashSet<>();
     Set<String> records;
+    PathSync.RecordListing recordListing;
     Set<String> unvisitedRecords;
     // Positions in the level (and the next) whose parent was absent on T: absent there as well
     // (ZooKeeper has no orphans), so all_sync does not read them on T.
@@ -76,7 +77,7 @@ public final class FullReconcile {
   public PassResult run() throws SideUnavailableException, InterruptedException {
     long started = System.nanoTime();
     Pass pass = new Pass();
-    pass.records = listRecords();
+    pass.records = listRecords(pass);
     pass.unvisitedRecords = new HashSet<>(pass.records);
     int chunkSize = ctx.config().tuning().reconcileBatch();
 
@@ -211,7 +212,7 @@ public final class FullReconcile {
         }
       }
     }
-    pass.changed += syncNominated(writes, chunk, src, tgt, claimed);
+    pass.changed += syncNominated(writes, chunk, src, tgt, claimed, pass.recordListing);
     if (lockstep) {
       alignSequenceCounters(chunk, src, tgt);
     }
@@ -229,7 +230,8 @@ public final class FullReconcile {
       List<String> chunk,
       List<NodeReader.Result> src,
       List<NodeReader.Result> tgt,
-      Set<String> claimed)
+      Set<String> claimed,
+      PathSync.RecordListing listing)
       throws SideUnavailableException, InterruptedException {
     if (paths.isEmpty()) {
       return 0;
@@ -250,7 +252,7 @@ public final class FullReconcile {
         held++;
       }
     }
-    return pathSync.decideAndApply(s, t, false) + held;
+    return pathSync.decideAndApply(s, t, false, listing) + held;
   }
 
   /** The chunk's paths whose parent the walk found present on T. */
@@ -454,9 +456,10 @@ public final class FullReconcile {
 
   /**
    * All records on T, as the paths they name. A name that does not decode to a valid path names
-   * nothing: t_sync removes it, all_sync ignores it; either way it is reported once.
+   * nothing: t_sync removes it, all_sync ignores it; either way it is reported once. The listing
+   * itself answers the walk's record checks for as long as no record is created or deleted.
    */
-  private Set<String> listRecords() throws SideUnavailableException, InterruptedException {
+  private Set<String> listRecords(Pass pass) throws SideUnavailableException, InterruptedException {
     ZkSide side = ctx.recordSide();
     Reply r = ZkSide.await(side.getChildren(SyncScope.MIGRATION_ROOT, null), side.replyTimeout());
     if (r.isTransient()) {
@@ -468,6 +471,10 @@ public final class FullReconcile {
     if (!r.ok()) {
       throw new SideUnavailableException(
           "cannot list " + SyncScope.MIGRATION_ROOT + " on T: " + r.code());
+    }
+    if (r.stat() != null) {
+      pass.recordListing =
+          new PathSync.RecordListing(Set.copyOf(r.children()), r.stat().getPzxid());
     }
     Set<String> out = new HashSet<>(r.children().size() * 2);
     List<WriteOp> malformed = new ArrayList<>();
