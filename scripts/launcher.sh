@@ -16,13 +16,16 @@ if [ ! -f "$jar" ]; then
   exit 1
 fi
 if [ -n "$JAVA_HOME" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
+# The daemons wait on the network, not on the CPU: C1 alone compiles them for a fraction of the CPU
+# that C2 burns in the first seconds (CPU that servers on the same host need; docs/performance.md).
+# JAVA_OPTS comes after it, so -XX:TieredStopAtLevel=4 there restores C2.
 # The release package ships conf/logback.xml (the built-in layout, to edit); a -Dzk2zk.logConfig
 # in JAVA_OPTS wins over it.
 case "$JAVA_OPTS" in *-Dzk2zk.logConfig=*) ;; *)
   if [ -f "$here/conf/logback.xml" ]; then
     # shellcheck disable=SC2086
-    exec "$java" $JAVA_OPTS "-Dzk2zk.logConfig=$here/conf/logback.xml" -jar "$jar" "$@"
+    exec "$java" -XX:TieredStopAtLevel=1 $JAVA_OPTS "-Dzk2zk.logConfig=$here/conf/logback.xml" -jar "$jar" "$@"
   fi ;;
 esac
 # shellcheck disable=SC2086
-exec "$java" $JAVA_OPTS -jar "$jar" "$@"
+exec "$java" -XX:TieredStopAtLevel=1 $JAVA_OPTS -jar "$jar" "$@"

@@ -15,6 +15,7 @@ import io.zk2zk.zk.Reply;
 import io.zk2zk.zk.SideUnavailableException;
 import io.zk2zk.zk.ZkSide;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -73,9 +74,19 @@ public final class FullReconcile {
     final Set<String> protectedPaths = new HashSet<>();
     final Set<String> unreadable = new HashSet<>();
     Set<String> records;
+    PathSync.RecordListing recordListing;
     Set<String> unvisitedRecords;
     PassProgress progress;
+    // Positions in the level (and the next) whose parent was absent on T: absent there as well
+    // (ZooKeeper has no orphans), so all_sync does not read them on T.
+    BitSet absentOnTarget = new BitSet();
+    BitSet nextAbsentOnTarget = new BitSet();
+    int nextStart;
   }
+
+  /** A chunk claimed, its reads sent and their replies not collected yet. */
+  private record Reading(
+      List<String> chunk, Set<String> claimed, NodeReader.Pending src, NodeReader.Pending tgt) {}
 
   /** Runs one pass and writes its progress line; throws if a side failed before the walk ended. */
   public PassResult run() throws SideUnavailableException, InterruptedException {
@@ -91,18 +102,38 @@ public final class FullReconcile {
 
   private PassResult run(Pass pass, long started)
       throws SideUnavailableException, InterruptedException {
-    pass.records = listRecords();
+    pass.records = listRecords(pass);
     pass.unvisitedRecords = new HashSet<>(pass.records);
     int chunkSize = ctx.config().tuning().reconcileBatch();
 
     List<String> level = List.of(ctx.scope().root());
     while (!level.isEmpty()) {
       List<String> next = new ArrayList<>();
-      for (int from = 0; from < level.size(); from += chunkSize) {
-        next.addAll(step(level.subList(from, Math.min(level.size(), from + chunkSize)), pass));
-        reportProgress(pass);
+      Reading ahead = startReading(level, 0, chunkSize, pass);
+      try {
+        for (int from = 0; from < level.size(); from += chunkSize) {
+          Reading current = ahead;
+          ahead = null;
+          try {
+            if (from + chunkSize < level.size()) {
+              // the next chunk's reads travel while this one is decided and written
+              ahead = startReading(level, from + chunkSize, chunkSize, pass);
+            }
+            pass.nextStart = next.size();
+            next.addAll(step(current, pass));
+            reportProgress(pass);
+          } finally {
+            ctx.dirty().release(current.claimed());
+          }
+        }
+      } finally {
+        if (ahead != null) {
+          ctx.dirty().release(ahead.claimed());
+        }
       }
       level = next;
+      pass.absentOnTarget = pass.nextAbsentOnTarget;
+      pass.nextAbsentOnTarget = new BitSet();
     }
     if (!lockstep) {
       // t_sync: records naming paths the walk of T did not meet (gone from T)
@@ -129,16 +160,45 @@ public final class FullReconcile {
     return new PassResult(true, pass.source, pass.target, pass.changed);
   }
 
-  private List<String> step(List<String> chunk, Pass pass)
+  /**
+   * Claims the chunk of {@code level} that starts at {@code from}, then sends its reads. Claimed
+   * before reading: the walk's reads are then reads under the claim, and a nominated write is
+   * decided from them instead of from a second read of both sides.
+   */
+  private Reading startReading(List<String> level, int from, int chunkSize, Pass pass) {
+    List<String> chunk = level.subList(from, Math.min(level.size(), from + chunkSize));
+    Set<String> claimed = ctx.dirty().tryClaim(chunk);
+    try {
+      NodeReader.Pending src =
+          NodeReader.issue(ctx.source(), chunk, true, ctx.sourceWatcher(), ctx.config().copyAcl());
+      // all_sync reads T for every path not known to be absent there: both sides at once
+      NodeReader.Pending tgt =
+          lockstep
+              ? NodeReader.issue(
+                  ctx.target(),
+                  notAbsentOnTarget(chunk, from, pass),
+                  true,
+                  null,
+                  ctx.config().copyAcl())
+              : null;
+      return new Reading(chunk, claimed, src, tgt);
+    } catch (RuntimeException e) {
+      ctx.dirty().release(claimed);
+      throw e;
+    }
+  }
+
+  private List<String> step(Reading reading, Pass pass)
       throws SideUnavailableException, InterruptedException {
-    List<NodeReader.Result> src =
-        NodeReader.read(ctx.source(), chunk, true, ctx.sourceWatcher(), ctx.config().copyAcl());
+    List<String> chunk = reading.chunk();
+    Set<String> claimed = reading.claimed();
+    List<NodeReader.Result> src = reading.src().get();
     if (ctx.perNodeWatches()) {
       pathSync.watchMissingRoot(src);
     }
     List<NodeReader.Result> tgt =
         lockstep
-            ? NodeReader.read(ctx.target(), chunk, true, null, ctx.config().copyAcl())
+            ? withAbsent(chunk, reading.tgt().get())
             : readTargetForTSync(chunk, src, pass.records);
     pass.progress.read(existing(src), existing(tgt));
     List<String> next = new ArrayList<>();
@@ -170,14 +230,18 @@ public final class FullReconcile {
       if (lockstep && t.state().children() != null) {
         children.addAll(t.state().children());
       }
+      boolean absentOnTarget = lockstep && !t.state().exists();
       for (String c : children) {
         String child = SyncScope.child(p, c);
         if (ctx.scope().walks(child)) {
+          if (absentOnTarget) {
+            pass.nextAbsentOnTarget.set(pass.nextStart + next.size());
+          }
           next.add(child);
         }
       }
     }
-    pass.changed += syncClaimed(writes);
+    pass.changed += syncNominated(writes, chunk, src, tgt, claimed, pass.recordListing);
     if (lockstep) {
       alignSequenceCounters(chunk, src, tgt);
     }
@@ -215,6 +279,79 @@ public final class FullReconcile {
       }
     }
     return total;
+  }
+
+  /**
+   * Decides and applies the nominated writes of a chunk from the walk's reads, made under the
+   * claim; a path a worker held is synced by it and once more after it.
+   *
+   * @return the writes decided, plus the nominated paths a worker held
+   */
+  private int syncNominated(
+      List<String> paths,
+      List<String> chunk,
+      List<NodeReader.Result> src,
+      List<NodeReader.Result> tgt,
+      Set<String> claimed,
+      PathSync.RecordListing listing)
+      throws SideUnavailableException, InterruptedException {
+    if (paths.isEmpty()) {
+      return 0;
+    }
+    Map<String, Integer> index = new HashMap<>(chunk.size() * 2);
+    for (int i = 0; i < chunk.size(); i++) {
+      index.put(chunk.get(i), i);
+    }
+    List<NodeReader.Result> s = new ArrayList<>(paths.size());
+    List<NodeReader.Result> t = new ArrayList<>(paths.size());
+    int held = 0;
+    for (String p : paths) {
+      if (claimed.contains(p)) {
+        int i = index.get(p);
+        s.add(src.get(i));
+        t.add(tgt.get(i));
+      } else {
+        held++;
+      }
+    }
+    return pathSync.decideAndApply(s, t, false, listing) + held;
+  }
+
+  /** The chunk's paths whose parent the walk found present on T. */
+  private static List<String> notAbsentOnTarget(List<String> chunk, int from, Pass pass) {
+    BitSet absent = pass.absentOnTarget.get(from, from + chunk.size());
+    if (absent.isEmpty()) {
+      return chunk;
+    }
+    List<String> out = new ArrayList<>(chunk.size() - absent.cardinality());
+    for (int i = 0; i < chunk.size(); i++) {
+      if (!absent.get(i)) {
+        out.add(chunk.get(i));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One result per chunk path: the reads of those read, ABSENT for the others, as a read would have
+   * answered when their parent was read. (Such a node created on T since then gets a create that
+   * finds it, then a sync from fresh reads.)
+   */
+  private static List<NodeReader.Result> withAbsent(
+      List<String> chunk, List<NodeReader.Result> read) {
+    if (read.size() == chunk.size()) {
+      return read;
+    }
+    List<NodeReader.Result> out = new ArrayList<>(chunk.size());
+    int j = 0;
+    for (String p : chunk) {
+      if (j < read.size() && read.get(j).path().equals(p)) {
+        out.add(read.get(j++));
+      } else {
+        out.add(new NodeReader.Result(p, NodeState.ABSENT, null));
+      }
+    }
+    return out;
   }
 
   /** t_sync only needs S where T holds an ephemeral or a record names the path. */
@@ -388,9 +525,10 @@ public final class FullReconcile {
 
   /**
    * All records on T, as the paths they name. A name that does not decode to a valid path names
-   * nothing: t_sync removes it, all_sync ignores it; either way it is reported once.
+   * nothing: t_sync removes it, all_sync ignores it; either way it is reported once. The listing
+   * itself answers the walk's record checks for as long as no record is created or deleted.
    */
-  private Set<String> listRecords() throws SideUnavailableException, InterruptedException {
+  private Set<String> listRecords(Pass pass) throws SideUnavailableException, InterruptedException {
     ZkSide side = ctx.recordSide();
     Reply r = ZkSide.await(side.getChildren(SyncScope.MIGRATION_ROOT, null), side.replyTimeout());
     if (r.isTransient()) {
@@ -402,6 +540,10 @@ public final class FullReconcile {
     if (!r.ok()) {
       throw new SideUnavailableException(
           "cannot list " + SyncScope.MIGRATION_ROOT + " on T: " + r.code());
+    }
+    if (r.stat() != null) {
+      pass.recordListing =
+          new PathSync.RecordListing(Set.copyOf(r.children()), r.stat().getPzxid());
     }
     Set<String> out = new HashSet<>(r.children().size() * 2);
     List<WriteOp> malformed = new ArrayList<>();

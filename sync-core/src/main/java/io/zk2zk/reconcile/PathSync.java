@@ -88,17 +88,50 @@ public final class PathSync {
     }
     boolean perNode = ctx.perNodeWatches();
     boolean acl = ctx.config().copyAcl();
+    // all_sync's rules look at the target for every path: both sides' reads in flight at once
+    NodeReader.Pending tgtReads =
+        ctx.config().kind() == DaemonKind.ALL_SYNC
+            ? NodeReader.issue(ctx.target(), paths, false, null, acl)
+            : null;
     List<NodeReader.Result> src =
         NodeReader.read(ctx.source(), paths, perNode, ctx.sourceWatcher(), acl);
     if (perNode) {
       watchMissingRoot(src);
     }
-    List<NodeReader.Result> tgt = readTargetWhereNeeded(src);
+    List<NodeReader.Result> tgt = tgtReads != null ? tgtReads.get() : readTargetWhereNeeded(src);
     if (perNode) {
       visitNewChildren(src);
     }
-    List<PathView> views = new ArrayList<>(paths.size());
-    for (int i = 0; i < paths.size(); i++) {
+    return decideAndApply(src, tgt, watchDriven);
+  }
+
+  /**
+   * Decides and applies from reads made under the paths' claim: {@code src} and {@code tgt} hold
+   * one read per path, in the same order (a placeholder where the rule does not look at the
+   * target).
+   *
+   * @return the number of writes decided
+   */
+  int decideAndApply(List<NodeReader.Result> src, List<NodeReader.Result> tgt, boolean watchDriven)
+      throws SideUnavailableException, InterruptedException {
+    return decideAndApply(src, tgt, watchDriven, null);
+  }
+
+  /**
+   * The names under {@code /zk2zk_migration} as listed when its {@code pzxid} (the last change of
+   * its children) was {@code pzxid}.
+   */
+  record RecordListing(Set<String> names, long pzxid) {}
+
+  /** As above; {@code listing}, when not null, answers the record checks while still current. */
+  int decideAndApply(
+      List<NodeReader.Result> src,
+      List<NodeReader.Result> tgt,
+      boolean watchDriven,
+      RecordListing listing)
+      throws SideUnavailableException, InterruptedException {
+    List<PathView> views = new ArrayList<>(src.size());
+    for (int i = 0; i < src.size(); i++) {
       NodeReader.Result s = src.get(i);
       NodeReader.Result t = tgt.get(i);
       if (!readable(s) || !readable(t) || !ctx.scope().contains(s.path())) {
@@ -109,7 +142,7 @@ public final class PathSync {
       }
       views.add(new PathView(s.path(), s.state(), t.state(), false));
     }
-    views = withRecords(views);
+    views = withRecords(views, listing);
     List<Decision> decisions = new ArrayList<>(views.size());
     for (PathView v : views) {
       decisions.add(ctx.rules().decide(v));
@@ -255,6 +288,15 @@ public final class PathSync {
    */
   List<PathView> withRecords(List<PathView> views)
       throws SideUnavailableException, InterruptedException {
+    return withRecords(views, null);
+  }
+
+  /**
+   * As above; when no record was created or deleted since {@code listing} (the parent's pzxid is
+   * unchanged), the listing answers for every path with one read instead of one per path.
+   */
+  private List<PathView> withRecords(List<PathView> views, RecordListing listing)
+      throws SideUnavailableException, InterruptedException {
     List<String> needRecord = new ArrayList<>();
     List<String> recordPaths = new ArrayList<>();
     for (PathView v : views) {
@@ -266,11 +308,20 @@ public final class PathSync {
     if (needRecord.isEmpty()) {
       return views;
     }
-    NodeReader.Presence[] presence = NodeReader.exist(ctx.recordSide(), recordPaths);
     Set<String> recorded = new HashSet<>();
-    for (int i = 0; i < presence.length; i++) {
-      if (presence[i] != NodeReader.Presence.ABSENT) {
-        recorded.add(needRecord.get(i));
+    if (listing != null && stillCurrent(listing)) {
+      int prefix = SyncScope.MIGRATION_ROOT.length() + 1;
+      for (int i = 0; i < recordPaths.size(); i++) {
+        if (listing.names().contains(recordPaths.get(i).substring(prefix))) {
+          recorded.add(needRecord.get(i));
+        }
+      }
+    } else {
+      NodeReader.Presence[] presence = NodeReader.exist(ctx.recordSide(), recordPaths);
+      for (int i = 0; i < presence.length; i++) {
+        if (presence[i] != NodeReader.Presence.ABSENT) {
+          recorded.add(needRecord.get(i));
+        }
       }
     }
     List<PathView> out = new ArrayList<>(views.size());
@@ -279,6 +330,18 @@ public final class PathSync {
           recorded.contains(v.path()) ? new PathView(v.path(), v.source(), v.target(), true) : v);
     }
     return out;
+  }
+
+  /** Whether no record was created or deleted since the listing, read now. */
+  private boolean stillCurrent(RecordListing listing)
+      throws SideUnavailableException, InterruptedException {
+    ZkSide side = ctx.recordSide();
+    Reply r = ZkSide.await(side.exists(SyncScope.MIGRATION_ROOT), side.replyTimeout());
+    if (r.isTransient()) {
+      throw new SideUnavailableException(
+          "cannot read " + SyncScope.MIGRATION_ROOT + ": " + r.code());
+    }
+    return r.ok() && r.stat() != null && r.stat().getPzxid() == listing.pzxid();
   }
 
   /**

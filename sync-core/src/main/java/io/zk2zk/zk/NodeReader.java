@@ -54,11 +54,49 @@ public final class NodeReader {
   public static List<Result> read(
       ZkSide side, List<String> paths, boolean withChildren, Watcher watcher, boolean withAcl)
       throws SideUnavailableException, InterruptedException {
-    List<Result> plain = readPlain(side, paths, withChildren, watcher);
-    if (!withAcl) {
-      return plain;
+    return issue(side, paths, withChildren, watcher, withAcl).get();
+  }
+
+  /**
+   * Sends the reads of {@link #read(ZkSide, List, boolean, Watcher, boolean)} now and returns
+   * before their replies, so that a caller can have both sides' reads in flight at once.
+   */
+  public static Pending issue(
+      ZkSide side, List<String> paths, boolean withChildren, Watcher watcher, boolean withAcl) {
+    return new Pending(side, withAcl, issuePlain(side, paths, withChildren, watcher));
+  }
+
+  /** Reads sent and not yet collected. */
+  public static final class Pending {
+    private final ZkSide side;
+    private final boolean withAcl;
+    private final Issued issued;
+
+    private Pending(ZkSide side, boolean withAcl, Issued issued) {
+      this.side = side;
+      this.withAcl = withAcl;
+      this.issued = issued;
     }
-    List<CompletableFuture<Reply>> acls = new ArrayList<>(paths.size());
+
+    /**
+     * Waits for the replies: one result per path, in order.
+     *
+     * @throws SideUnavailableException when the connection or session failed during the batch
+     */
+    public List<Result> get() throws SideUnavailableException, InterruptedException {
+      List<Result> plain = issued.collect();
+      return withAcl ? withAcls(side, plain) : plain;
+    }
+  }
+
+  /** Replies to collect. */
+  private interface Issued {
+    List<Result> collect() throws SideUnavailableException, InterruptedException;
+  }
+
+  private static List<Result> withAcls(ZkSide side, List<Result> plain)
+      throws SideUnavailableException, InterruptedException {
+    List<CompletableFuture<Reply>> acls = new ArrayList<>(plain.size());
     for (Result r : plain) {
       acls.add(r.state() != null && r.state().exists() ? side.getAcl(r.path()) : null);
     }
@@ -93,20 +131,18 @@ public final class NodeReader {
   /** Paths per {@code multi} read batch: 2 requests each, a few hundred per round trip. */
   private static final int MULTI_READ_PATHS = 200;
 
-  private static List<Result> readPlain(
-      ZkSide side, List<String> paths, boolean withChildren, Watcher watcher)
-      throws SideUnavailableException, InterruptedException {
+  private static Issued issuePlain(
+      ZkSide side, List<String> paths, boolean withChildren, Watcher watcher) {
     // multi reads (3.6+) cut round trips several-fold, but cannot set watches
     if (watcher == null && side.supportsMultiRead() && paths.size() > 1) {
-      return readMulti(side, paths, withChildren);
+      return issueMulti(side, paths, withChildren);
     }
-    return readSingly(side, paths, withChildren, watcher);
+    return issueSingly(side, paths, withChildren, watcher);
   }
 
   /** Pipelined single reads; the watcher, when given, is set by each read. */
-  private static List<Result> readSingly(
-      ZkSide side, List<String> paths, boolean withChildren, Watcher watcher)
-      throws SideUnavailableException, InterruptedException {
+  private static Issued issueSingly(
+      ZkSide side, List<String> paths, boolean withChildren, Watcher watcher) {
     List<CompletableFuture<Reply>> data = new ArrayList<>(paths.size());
     List<CompletableFuture<Reply>> kids = withChildren ? new ArrayList<>(paths.size()) : null;
     for (String p : paths) {
@@ -115,17 +151,18 @@ public final class NodeReader {
         kids.add(side.getChildren(p, watcher));
       }
     }
-    List<Result> out = new ArrayList<>(paths.size());
-    for (int i = 0; i < paths.size(); i++) {
-      Reply d = ZkSide.await(data.get(i), side.replyTimeout());
-      Reply c = withChildren ? ZkSide.await(kids.get(i), side.replyTimeout()) : null;
-      out.add(combine(side, paths.get(i), d, c));
-    }
-    return out;
+    return () -> {
+      List<Result> out = new ArrayList<>(paths.size());
+      for (int i = 0; i < paths.size(); i++) {
+        Reply d = ZkSide.await(data.get(i), side.replyTimeout());
+        Reply c = withChildren ? ZkSide.await(kids.get(i), side.replyTimeout()) : null;
+        out.add(combine(side, paths.get(i), d, c));
+      }
+      return out;
+    };
   }
 
-  private static List<Result> readMulti(ZkSide side, List<String> paths, boolean withChildren)
-      throws SideUnavailableException, InterruptedException {
+  private static Issued issueMulti(ZkSide side, List<String> paths, boolean withChildren) {
     List<List<String>> chunks = new ArrayList<>();
     List<CompletableFuture<Reply>> replies = new ArrayList<>();
     for (int from = 0; from < paths.size(); from += MULTI_READ_PATHS) {
@@ -140,26 +177,28 @@ public final class NodeReader {
       chunks.add(chunk);
       replies.add(side.multi(ops));
     }
-    List<Result> out = new ArrayList<>(paths.size());
-    int per = withChildren ? 2 : 1;
-    for (int k = 0; k < chunks.size(); k++) {
-      List<String> chunk = chunks.get(k);
-      Reply r = ZkSide.await(replies.get(k), side.replyTimeout());
-      if (r.isTransient()) {
-        throw new SideUnavailableException(side.role() + " unavailable: " + r.code());
+    return () -> {
+      List<Result> out = new ArrayList<>(paths.size());
+      int per = withChildren ? 2 : 1;
+      for (int k = 0; k < chunks.size(); k++) {
+        List<String> chunk = chunks.get(k);
+        Reply r = ZkSide.await(replies.get(k), side.replyTimeout());
+        if (r.isTransient()) {
+          throw new SideUnavailableException(side.role() + " unavailable: " + r.code());
+        }
+        if (r.results() == null || r.results().size() != chunk.size() * per) {
+          // e.g. a path the client refuses: read this chunk one path at a time instead
+          out.addAll(issueSingly(side, chunk, withChildren, null).collect());
+          continue;
+        }
+        for (int i = 0; i < chunk.size(); i++) {
+          Reply d = fromOpResult(r.results().get(i * per));
+          Reply c = withChildren ? fromOpResult(r.results().get(i * per + 1)) : null;
+          out.add(combine(side, chunk.get(i), d, c));
+        }
       }
-      if (r.results() == null || r.results().size() != chunk.size() * per) {
-        // e.g. a path the client refuses: read this chunk one path at a time instead
-        out.addAll(readSingly(side, chunk, withChildren, null));
-        continue;
-      }
-      for (int i = 0; i < chunk.size(); i++) {
-        Reply d = fromOpResult(r.results().get(i * per));
-        Reply c = withChildren ? fromOpResult(r.results().get(i * per + 1)) : null;
-        out.add(combine(side, chunk.get(i), d, c));
-      }
-    }
-    return out;
+      return out;
+    };
   }
 
   private static Reply fromOpResult(OpResult r) {
@@ -219,9 +258,26 @@ public final class NodeReader {
     UNKNOWN
   }
 
-  /** Reads whether each path exists; only NONODE is ABSENT. */
+  /**
+   * Reads whether each path exists; only NONODE is ABSENT. On 3.6+ servers many paths go as getData
+   * in {@code multi} read batches, one request per 200 paths instead of one per path; a node that
+   * exists but may not be read is then UNKNOWN rather than PRESENT, which every caller treats alike
+   * (not absent).
+   */
   public static Presence[] exist(ZkSide side, List<String> paths)
       throws SideUnavailableException, InterruptedException {
+    if (side.supportsMultiRead() && paths.size() > 1) {
+      Presence[] out = new Presence[paths.size()];
+      List<Result> read = issueMulti(side, paths, false).collect();
+      for (int i = 0; i < out.length; i++) {
+        Result r = read.get(i);
+        out[i] =
+            r.error() != null
+                ? Presence.UNKNOWN
+                : r.state().exists() ? Presence.PRESENT : Presence.ABSENT;
+      }
+      return out;
+    }
     List<CompletableFuture<Reply>> replies = new ArrayList<>(paths.size());
     for (String p : paths) {
       replies.add(side.exists(p));

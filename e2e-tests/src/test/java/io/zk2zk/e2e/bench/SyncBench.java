@@ -4,101 +4,313 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zk2zk.e2e.support.DaemonProcess;
 import io.zk2zk.e2e.support.E2EConfig;
+import io.zk2zk.e2e.support.NodeInfo;
 import io.zk2zk.e2e.support.ProcessScope;
 import io.zk2zk.e2e.support.ProcessScopeExtension;
+import io.zk2zk.e2e.support.Trees;
 import io.zk2zk.e2e.support.Zk;
 import io.zk2zk.e2e.support.ZkServerProcess;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.SortedMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Op;
 import org.apache.zookeeper.Watcher;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@code make bench}: the packaged daemons between two local ZooKeeper 3.9 server processes. It
- * prints figures and checks only that each scenario converged; speed is reported, not asserted.
- * Results go to {@code target/bench/bench.txt} and {@code bench.json}.
+ * {@code make bench}: the packaged daemons between local ZooKeeper server processes, every scenario
+ * of the performance issue, each next to the ceiling (a plain copier, {@link CeilingCopier}) run in
+ * the same run on the same tree. It checks that every scenario converged (both ensembles read with
+ * a plain client); speed is reported, not asserted, since the machine may be shared. The table goes
+ * to {@code target/bench/bench.txt} and {@code bench.json}.
+ *
+ * <p>{@code -Dzk2zk.bench.bigNodes=N} sizes the large initial sync (default 1,000,000); {@code
+ * -Dzk2zk.bench.steadySeconds} and {@code -Dzk2zk.bench.steadyRate} the steady-writes scenario
+ * (default 60 s at 500 writes/s).
  */
 @ExtendWith(ProcessScopeExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SyncBench {
 
-  record Row(String scenario, long nodes, double seconds, String note) {}
+  private static final long BIG_NODES = Long.getLong("zk2zk.bench.bigNodes", 1_000_000);
+  private static final int STEADY_SECONDS = Integer.getInteger("zk2zk.bench.steadySeconds", 60);
+  private static final int STEADY_RATE = Integer.getInteger("zk2zk.bench.steadyRate", 500);
 
-  private static final List<Row> ROWS = Collections.synchronizedList(new ArrayList<>());
+  /** More JVM options for the daemons, e.g. to profile them. */
+  private static final String DAEMON_OPTS = System.getProperty("zk2zk.bench.daemonOpts", "");
 
-  private static List<String> daemonArgs(ZkServerProcess src, ZkServerProcess dst) {
-    return List.of(
-        "start",
-        "--srcAddr",
-        src.connectString(),
-        "--dstAddr",
-        dst.connectString(),
-        "--logEnableStdout=false",
-        "--syncDailyInterval",
-        "600");
+  /** More daemon arguments (space-separated), e.g. to try a tuning flag. */
+  private static final String DAEMON_ARGS = System.getProperty("zk2zk.bench.daemonArgs", "");
+
+  /** Generous: the bench checks convergence, not speed, on a machine that may be busy. */
+  private static final Duration CONVERGE = Duration.ofMinutes(5);
+
+  private static final int BURST = 10_000;
+
+  private static final BenchReport REPORT = new BenchReport(machine());
+
+  /**
+   * Not a scenario: the ceiling copier runs in this JVM, and its first copy would also measure the
+   * JIT compiling it. (Every daemon is a new JVM, so the ratios stay on the safe side.)
+   */
+  @Test
+  @Order(0)
+  void warmUpTheCeilingCopier(ProcessScope scope) throws Exception {
+    List<ZkServerProcess> servers = BenchServers.start(scope, 2, BenchServers.SMALL_HEAP);
+    Zk s = scope.connect(servers.get(0));
+    BulkWriter.write(s.raw(), services(10, 1000, CreateMode.PERSISTENT), 500, 8);
+    assertThat(ceiling(scope, servers.get(0), servers.get(1)).nodes()).isEqualTo(10_010);
+  }
+
+  // ---- initial sync ----------------------------------------------------------------------------
+
+  @Test
+  @Order(1)
+  void initialSyncOf10x1000Persistent(ProcessScope scope) throws Exception {
+    initialSync(scope, "initial sync, 10 x 1,000 persistent", CreateMode.PERSISTENT);
   }
 
   @Test
-  void initialSyncOf10x1000PersistentNodes(ProcessScope scope) throws Exception {
-    ZkServerProcess sServer = scope.startZk(E2EConfig.ZK39);
-    ZkServerProcess tServer = scope.startZk(E2EConfig.ZK39);
+  @Order(2)
+  void initialSyncOf10x1000Ephemeral(ProcessScope scope) throws Exception {
+    initialSync(scope, "initial sync, 10 x 1,000 ephemeral", CreateMode.EPHEMERAL);
+  }
+
+  private void initialSync(ProcessScope scope, String scenario, CreateMode mode) throws Exception {
+    List<ZkServerProcess> servers = BenchServers.start(scope, 3, BenchServers.SMALL_HEAP);
+    ZkServerProcess sServer = servers.get(0);
+    Zk s = scope.connect(sServer);
+    Zk t = scope.connect(servers.get(1));
+    BulkWriter.write(s.raw(), services(10, 1000, mode), 500, 8);
+    SortedMap<String, NodeInfo> source = s.readTree("/");
+    Ceiling ceiling = ceiling(scope, sServer, servers.get(2));
+
+    long expected = t.raw().getAllChildrenNumber("/") + OWN_NODES + source.size();
+    ProcessMeters.Cpu serverCpu = serverCpu(sServer, servers.get(1));
+    DaemonProcess daemon = startDaemon(scope, DaemonProcess.Kind.ALL_SYNC, sServer, servers.get(1));
+    long inSyncAt = awaitCount(t, daemon, c -> c >= expected);
+    double serverSeconds = serverCpu.used();
+    awaitCopied(source, t, "/");
+    double seconds = (inSyncAt - BenchLogs.firstPassStart(daemon)) / 1000.0;
+    REPORT.add(
+        row(
+            scenario,
+            source.size(),
+            seconds,
+            ceiling,
+            daemon,
+            sServer,
+            "from the first pass's start; "
+                + serverCpuNote(serverSeconds, ceiling)
+                + "; "
+                + BenchLogs.gc(daemon)));
+  }
+
+  @Test
+  @Order(9)
+  @Timeout(value = 40, unit = TimeUnit.MINUTES)
+  void initialSyncOfBigTreeUnder512m(ProcessScope scope) throws Exception {
+    List<ZkServerProcess> servers = BenchServers.start(scope, 3, BenchServers.BIG_HEAP);
+    ZkServerProcess sServer = servers.get(0);
+    Zk s = scope.connect(sServer);
+    Zk t = scope.connect(servers.get(1));
+    int perParent = (int) Math.min(1000, BIG_NODES);
+    int parents = (int) Math.max(1, BIG_NODES / perParent);
+    long nodes = (long) parents * (perParent + 1) + 1; // and /big
+    long seedStart = System.nanoTime();
+    BulkWriter.write(s.raw(), bigTree(parents, perParent), 1000, 16);
+    double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
+    assertThat((long) s.raw().getAllChildrenNumber("/big")).isEqualTo(nodes - 1);
+    Ceiling ceiling = ceiling(scope, sServer, servers.get(2));
+    assertThat(ceiling.nodes()).isEqualTo(nodes);
+
+    long expected = t.raw().getAllChildrenNumber("/") + OWN_NODES + nodes;
+    ProcessMeters.Cpu serverCpu = serverCpu(sServer, servers.get(1));
+    DaemonProcess daemon = startDaemon(scope, DaemonProcess.Kind.ALL_SYNC, sServer, servers.get(1));
+    long inSyncAt = awaitCount(t, daemon, c -> c >= expected);
+    double serverSeconds = serverCpu.used();
+    double seconds = (inSyncAt - BenchLogs.firstPassStart(daemon)) / 1000.0;
+    // the pass's own count, and a few subtrees compared node by node
+    await("the first pass's progress line")
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> BenchLogs.progress(daemon).stream().anyMatch(p -> p.src() == nodes));
+    for (String parent : List.of(bigParent(0), bigParent(parents / 2), bigParent(parents - 1))) {
+      Trees.assertCopied(s.readTree(parent), t.readTree(parent));
+    }
+    assertThat((long) t.raw().getAllChildrenNumber("/big")).isEqualTo(nodes - 1);
+    ProcessMeters.GcSummary gc = BenchLogs.gcSummary(daemon);
+    REPORT.add(
+        row(
+            String.format(Locale.ROOT, "initial sync, %,d x 100 B, -Xmx512m", nodes),
+            nodes,
+            seconds,
+            ceiling,
+            daemon,
+            sServer,
+            String.format(
+                Locale.ROOT,
+                "%s; %s; S seeded in %.1f s; from the first pass's start",
+                gc,
+                serverCpuNote(serverSeconds, ceiling),
+                seedSeconds)));
+    assertThat(daemon.isAlive()).as("the daemon survived").isTrue();
+  }
+
+  // ---- live bursts ----------------------------------------------------------------------------
+
+  @Test
+  @Order(3)
+  void burstOf10000CreatesUnderOneParent(ProcessScope scope) throws Exception {
+    burst(scope, "burst: 10,000 creates under 1 parent", 1);
+  }
+
+  @Test
+  @Order(4)
+  void burstOf10000CreatesUnder10Parents(ProcessScope scope) throws Exception {
+    burst(scope, "burst: 10,000 creates under 10 parents", 10);
+  }
+
+  private void burst(ProcessScope scope, String scenario, int parents) throws Exception {
+    List<ZkServerProcess> servers = BenchServers.start(scope, 3, BenchServers.SMALL_HEAP);
+    ZkServerProcess sServer = servers.get(0);
+    Zk s = scope.connect(sServer);
+    Zk t = scope.connect(servers.get(1));
+    BulkWriter.write(s.raw(), services(parents, 0, CreateMode.PERSISTENT), 500, 8);
+    DaemonProcess daemon = startDaemon(scope, DaemonProcess.Kind.ALL_SYNC, sServer, servers.get(1));
+    awaitFirstPass(daemon);
+    long baseline = t.raw().getAllChildrenNumber("/");
+
+    Burst b = timedBurst(s, services(parents, BURST / parents, CreateMode.PERSISTENT, true));
+    long inSyncAt = awaitCount(t, daemon, c -> c >= baseline + BURST);
+    awaitCopied(s.readTree("/"), t, "/");
+    Ceiling ceiling = ceiling(scope, sServer, servers.get(2));
+    REPORT.add(burstRow(scenario, b, inSyncAt, ceiling, daemon, sServer));
+  }
+
+  @Test
+  @Order(5)
+  void tSyncOf10000EphemeralsOnT(ProcessScope scope) throws Exception {
+    List<ZkServerProcess> servers = BenchServers.start(scope, 3, BenchServers.SMALL_HEAP);
+    ZkServerProcess sServer = servers.get(0);
+    ZkServerProcess tServer = servers.get(1);
     Zk s = scope.connect(sServer);
     Zk t = scope.connect(tServer);
-    List<String> paths = new ArrayList<>();
-    List<byte[]> data = new ArrayList<>();
-    for (int p = 0; p < 10; p++) {
-      paths.add("/service" + p);
-      data.add(new byte[0]);
-      for (int i = 0; i < 1000; i++) {
-        paths.add("/service" + p + "/provider-" + i);
-        data.add(
-            ("payload of node " + i + " of service " + p + ", about 64 bytes...").getBytes(UTF_8));
-      }
-    }
-    s.createPersistentBatch(paths, data);
-    long expected = paths.size();
+    // the services exist on both sides (all_sync's work); clients register on T
+    BulkWriter.write(s.raw(), services(10, 0, CreateMode.PERSISTENT), 500, 8);
+    BulkWriter.write(t.raw(), services(10, 0, CreateMode.PERSISTENT), 500, 8);
+    DaemonProcess daemon = startDaemon(scope, DaemonProcess.Kind.T_SYNC, tServer, sServer);
+    awaitFirstPass(daemon);
+    long baseline = s.raw().getAllChildrenNumber("/");
 
-    // T's own nodes (/zookeeper...) plus the daemon's /zk2zk_migration and /zk2zk_ha
-    long baseline = t.raw().getAllChildrenNumber("/") + 2;
-    long started = System.nanoTime();
-    scope.startDaemon(DaemonProcess.Kind.ALL_SYNC, daemonArgs(sServer, tServer));
-    await()
-        .atMost(Duration.ofMinutes(3))
-        .pollInterval(Duration.ofMillis(20))
-        .until(() -> t.raw().getAllChildrenNumber("/") >= baseline + expected);
-    double seconds = (System.nanoTime() - started) / 1e9;
-    assertThat(t.readTree("/")).hasSize((int) expected);
-    ROWS.add(
-        new Row(
-            "all_sync initial sync, 10 x 1,000 persistent",
-            expected,
-            seconds,
-            "from process start (JVM start included)"));
+    Zk registrar = scope.connect(tServer);
+    Burst b = timedBurst(registrar, services(10, BURST / 10, CreateMode.EPHEMERAL, true));
+    long inSyncAt = awaitCount(s, daemon, c -> c >= baseline + BURST);
+    awaitCopied(t.readTree("/"), s, "/");
+    Ceiling ceiling = ceiling(scope, tServer, servers.get(2));
+    REPORT.add(burstRow("t_sync: 10,000 ephemerals on T", b, inSyncAt, ceiling, daemon, tServer));
   }
 
   @Test
+  @Order(6)
+  void burstOf10000Deletes(ProcessScope scope) throws Exception {
+    List<ZkServerProcess> servers = BenchServers.start(scope, 3, BenchServers.SMALL_HEAP);
+    ZkServerProcess sServer = servers.get(0);
+    Zk s = scope.connect(sServer);
+    Zk t = scope.connect(servers.get(1));
+    BulkWriter.write(s.raw(), services(10, 1000, CreateMode.PERSISTENT), 500, 8);
+    // the ceiling of this shape: deleting is no cheaper for a server than creating
+    Ceiling ceiling = ceiling(scope, sServer, servers.get(2));
+    DaemonProcess daemon = startDaemon(scope, DaemonProcess.Kind.ALL_SYNC, sServer, servers.get(1));
+    awaitFirstPass(daemon);
+    long baseline = t.raw().getAllChildrenNumber("/");
+
+    List<Op> deletes = new ArrayList<>();
+    for (int p = 0; p < 10; p++) {
+      for (int i = 0; i < 1000; i++) {
+        deletes.add(Op.delete(provider(p, i), -1));
+      }
+    }
+    Burst b = timedBurst(s, deletes.iterator());
+    long inSyncAt = awaitCount(t, daemon, c -> c <= baseline - BURST);
+    awaitCopied(s.readTree("/"), t, "/");
+    REPORT.add(burstRow("burst: 10,000 deletes", b, inSyncAt, ceiling, daemon, sServer));
+  }
+
+  // ---- steady writes ----------------------------------------------------------------------------
+
+  @Test
+  @Order(7)
+  @Timeout(value = 15, unit = TimeUnit.MINUTES)
+  void steadyWrites(ProcessScope scope) throws Exception {
+    List<ZkServerProcess> servers = BenchServers.start(scope, 2, BenchServers.SMALL_HEAP);
+    ZkServerProcess sServer = servers.get(0);
+    Zk s = scope.connect(sServer);
+    Zk t = scope.connect(servers.get(1));
+    BulkWriter.write(s.raw(), services(10, 0, CreateMode.PERSISTENT), 500, 8);
+    DaemonProcess daemon = startDaemon(scope, DaemonProcess.Kind.ALL_SYNC, sServer, servers.get(1));
+    awaitFirstPass(daemon);
+
+    SteadyWriter.Result r;
+    try (LagObserver observer = LagObserver.start(t.raw(), "/");
+        SteadyWriter writer = new SteadyWriter(s.raw(), 10)) {
+      r = writer.run(STEADY_RATE, Duration.ofSeconds(STEADY_SECONDS), observer, CONVERGE);
+    }
+    awaitCopied(s.readTree("/"), t, "/");
+    REPORT.add(
+        new BenchReport.Row(
+            String.format(Locale.ROOT, "steady: %d writes/s for %d s", STEADY_RATE, STEADY_SECONDS),
+            r.writes(),
+            r.seconds(),
+            r.writes() / r.seconds(),
+            null,
+            null,
+            ProcessMeters.peakRssMb(daemon.pid()),
+            ProcessMeters.watches(sServer),
+            String.format(
+                Locale.ROOT,
+                "lag p50 / p99 / max = %.1f / %.1f / %.1f ms (create, set, delete; %d unseen)",
+                r.lagMs().p50(),
+                r.lagMs().p99(),
+                r.lagMs().max(),
+                r.unseen())));
+  }
+
+  // ---- registration latency
+  // ----------------------------------------------------------------------
+
+  @Test
+  @Order(8)
   void registrationLatencyBothWays(ProcessScope scope) throws Exception {
-    ZkServerProcess sServer = scope.startZk(E2EConfig.ZK39);
-    ZkServerProcess tServer = scope.startZk(E2EConfig.ZK39);
+    List<ZkServerProcess> servers = BenchServers.start(scope, 2, BenchServers.SMALL_HEAP);
+    ZkServerProcess sServer = servers.get(0);
+    ZkServerProcess tServer = servers.get(1);
     Zk s = scope.connect(sServer);
     Zk t = scope.connect(tServer);
     s.createWithParents("/svc/providers", new byte[0], CreateMode.PERSISTENT);
-    scope.startDaemon(DaemonProcess.Kind.ALL_SYNC, daemonArgs(sServer, tServer));
-    scope.startDaemon(DaemonProcess.Kind.T_SYNC, daemonArgs(tServer, sServer));
-    await().atMost(Duration.ofSeconds(30)).until(() -> t.exists("/svc/providers") != null);
+    DaemonProcess allSync = startDaemon(scope, DaemonProcess.Kind.ALL_SYNC, sServer, tServer);
+    DaemonProcess tSync = startDaemon(scope, DaemonProcess.Kind.T_SYNC, tServer, sServer);
+    await().atMost(CONVERGE).until(() -> t.exists("/svc/providers") != null);
+    awaitFirstPass(allSync);
+    awaitFirstPass(tSync);
 
     int n = 100;
     List<Double> sToT = new ArrayList<>();
@@ -109,9 +321,29 @@ class SyncBench {
       sToT.add(latencyMs(clientS, t, "/svc/providers/s-" + i));
       tToS.add(latencyMs(clientT, s, "/svc/providers/t-" + i));
     }
-    ROWS.add(
-        new Row("registration S -> T (all_sync), p50 / p99 / max ms", n, 0, percentiles(sToT)));
-    ROWS.add(new Row("registration T -> S (t_sync), p50 / p99 / max ms", n, 0, percentiles(tToS)));
+    REPORT.add(latencyRow("registration S -> T (all_sync)", sToT, allSync, sServer));
+    REPORT.add(latencyRow("registration T -> S (t_sync)", tToS, tSync, tServer));
+  }
+
+  private static BenchReport.Row latencyRow(
+      String scenario, List<Double> ms, DaemonProcess daemon, ZkServerProcess source)
+      throws Exception {
+    Percentiles p = Percentiles.of(ms);
+    return new BenchReport.Row(
+        scenario,
+        ms.size(),
+        null,
+        null,
+        null,
+        null,
+        ProcessMeters.peakRssMb(daemon.pid()),
+        ProcessMeters.watches(source),
+        String.format(
+            Locale.ROOT,
+            "one ephemeral at a time: p50 / p99 / max = %.1f / %.1f / %.1f ms",
+            p.p50(),
+            p.p99(),
+            p.max()));
   }
 
   /** Registers an ephemeral on one side and times until the other side's watch sees it. */
@@ -130,47 +362,270 @@ class SyncBench {
     return (System.nanoTime() - started) / 1e6;
   }
 
-  private static String percentiles(List<Double> ms) {
-    List<Double> sorted = new ArrayList<>(ms);
-    Collections.sort(sorted);
-    double p50 = sorted.get(sorted.size() / 2);
-    double p99 = sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
-    double max = sorted.get(sorted.size() - 1);
-    return String.format(Locale.ROOT, "%.1f / %.1f / %.1f", p50, p99, max);
+  // ---- shared steps ----------------------------------------------------------------------------
+
+  /** {@code /zk2zk_migration} and {@code /zk2zk_ha}, which a daemon creates on T. */
+  private static final int OWN_NODES = 2;
+
+  private static DaemonProcess startDaemon(
+      ProcessScope scope, DaemonProcess.Kind kind, ZkServerProcess src, ZkServerProcess dst) {
+    Path dir = scope.newDir(kind.launcherName());
+    return scope.startDaemon(
+        DaemonProcess.builder(kind, dir)
+            .javaOpts(
+                DaemonProcess.DEFAULT_JAVA_OPTS
+                    + " -Xlog:gc:file="
+                    + dir.resolve(BenchLogs.GC_LOG)
+                    + " "
+                    + DAEMON_OPTS)
+            .args(
+                "start",
+                "--srcAddr",
+                src.connectString(),
+                "--dstAddr",
+                dst.connectString(),
+                "--logEnableStdout=false",
+                // no periodic pass inside a scenario: only the initial one and the watches
+                "--syncDailyInterval",
+                "3600")
+            .args(DAEMON_ARGS.isBlank() ? List.of() : List.of(DAEMON_ARGS.trim().split("\\s+"))));
+  }
+
+  /** The ceiling's time for a copy of {@code from}'s tree into the empty {@code to}. */
+  record Ceiling(long nodes, double seconds, double serverCpu) {
+    double rate() {
+      return nodes / seconds;
+    }
+  }
+
+  private static Ceiling ceiling(ProcessScope scope, ZkServerProcess from, ZkServerProcess to)
+      throws Exception {
+    Zk src = scope.connect(from);
+    Zk dst = scope.connect(to);
+    ProcessMeters.Cpu cpu = serverCpu(from, to);
+    long started = System.nanoTime();
+    long nodes =
+        new CeilingCopier(src.raw(), dst.raw(), java.util.Set.copyOf(Zk.EXCLUDED)).copyAll();
+    double seconds = (System.nanoTime() - started) / 1e9;
+    assertThat((long) dst.raw().getAllChildrenNumber("/"))
+        .as("the ceiling copied every node")
+        .isGreaterThanOrEqualTo(nodes);
+    return new Ceiling(nodes, seconds, cpu.used());
+  }
+
+  private static ProcessMeters.Cpu serverCpu(ZkServerProcess a, ZkServerProcess b)
+      throws Exception {
+    return new ProcessMeters.Cpu(ProcessMeters.pid(a), ProcessMeters.pid(b));
+  }
+
+  /** CPU of both servers: less sensitive to a busy machine than wall time. */
+  private static String serverCpuNote(double daemonRun, Ceiling ceiling) {
+    return String.format(
+        Locale.ROOT, "server CPU %.1f s (ceiling %.1f s)", daemonRun, ceiling.serverCpu());
+  }
+
+  /** A write burst: when the writer started and ended (epoch ms), and how many nodes it changed. */
+  record Burst(long startedAt, long endedAt, long nodes) {}
+
+  private static Burst timedBurst(Zk writer, Iterator<Op> ops) throws Exception {
+    List<Op> all = new ArrayList<>();
+    ops.forEachRemaining(all::add);
+    long started = System.currentTimeMillis();
+    // 100 per multi, 10 in flight: as fast as one client can make the server go
+    BulkWriter.write(writer.raw(), all.iterator(), 100, 10);
+    return new Burst(started, System.currentTimeMillis(), all.size());
+  }
+
+  private static BenchReport.Row burstRow(
+      String scenario,
+      Burst b,
+      long inSyncAt,
+      Ceiling ceiling,
+      DaemonProcess daemon,
+      ZkServerProcess source)
+      throws Exception {
+    double after = (inSyncAt - b.endedAt()) / 1000.0;
+    double writer = (b.endedAt() - b.startedAt()) / 1000.0;
+    return row(
+        scenario,
+        b.nodes(),
+        (inSyncAt - b.startedAt()) / 1000.0,
+        ceiling,
+        daemon,
+        source,
+        String.format(
+            Locale.ROOT,
+            "writer %.2f s (bounds the ratio to %.2f); in sync %.2f s after it (%s 1 s)",
+            writer,
+            (b.nodes() / writer) / ceiling.rate(),
+            after,
+            after <= 1.0 ? "within" : "NOT within"));
+  }
+
+  private static BenchReport.Row row(
+      String scenario,
+      long nodes,
+      double seconds,
+      Ceiling ceiling,
+      DaemonProcess daemon,
+      ZkServerProcess source,
+      String note)
+      throws Exception {
+    double rate = nodes / seconds;
+    System.out.println(
+        "bench: "
+            + scenario
+            + ": daemon threads: "
+            + ProcessMeters.busiestThreads(daemon.pid(), 12));
+    return new BenchReport.Row(
+        scenario,
+        nodes,
+        seconds,
+        rate,
+        ceiling.rate(),
+        rate / ceiling.rate(),
+        ProcessMeters.peakRssMb(daemon.pid()),
+        ProcessMeters.watches(source),
+        String.format(
+            Locale.ROOT, "%s; daemon CPU %.1f s", note, ProcessMeters.cpuSeconds(daemon.pid())));
+  }
+
+  /**
+   * Polls the node count of {@code zk}'s whole tree ({@code getAllChildrenNumber("/")}, constant
+   * time on the server) until {@code done}; returns when it first was (epoch ms).
+   */
+  private static long awaitCount(Zk zk, DaemonProcess daemon, LongPredicate done) {
+    AtomicLong at = new AtomicLong();
+    await("node count on " + zk)
+        .atMost(CONVERGE)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(10))
+        .failFast("the daemon exited", () -> !daemon.isAlive())
+        .until(
+            () -> {
+              if (done.test(zk.raw().getAllChildrenNumber("/"))) {
+                at.set(System.currentTimeMillis());
+                return true;
+              }
+              return false;
+            });
+    return at.get();
+  }
+
+  private static void awaitCopied(SortedMap<String, NodeInfo> source, Zk target, String root) {
+    await("an exact copy on " + target)
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(() -> Trees.assertCopied(source, target.readTree(root)));
+  }
+
+  private static void awaitFirstPass(DaemonProcess daemon) {
+    await("the first reconcile pass of " + daemon)
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(50))
+        .failFast("the daemon exited", () -> !daemon.isAlive())
+        .until(() -> !BenchLogs.progress(daemon).isEmpty());
+  }
+
+  // ---- trees ----------------------------------------------------------------------------------
+
+  private static String provider(int service, int i) {
+    return "/service" + service + "/provider-" + i;
+  }
+
+  private static Iterator<Op> services(int services, int providers, CreateMode mode) {
+    return services(services, providers, mode, false);
+  }
+
+  /** {@code /serviceN} (persistent) with {@code providers} children of about 64 bytes each. */
+  private static Iterator<Op> services(
+      int services, int providers, CreateMode mode, boolean childrenOnly) {
+    List<Op> ops = new ArrayList<>();
+    for (int p = 0; p < services; p++) {
+      if (!childrenOnly) {
+        ops.add(BulkWriter.create("/service" + p, new byte[0]));
+      }
+      for (int i = 0; i < providers; i++) {
+        byte[] data =
+            String.format(Locale.ROOT, "provider %d of service %d, about 64 bytes ......", i, p)
+                .getBytes(UTF_8);
+        ops.add(
+            mode == CreateMode.EPHEMERAL
+                ? BulkWriter.ephemeral(provider(p, i), data)
+                : BulkWriter.create(provider(p, i), data));
+      }
+    }
+    return ops.iterator();
+  }
+
+  private static String bigParent(int p) {
+    return String.format(Locale.ROOT, "/big/p%04d", p);
+  }
+
+  /** {@code /big/pNNNN/nNNNN}: {@code parents} x {@code perParent} nodes of 100 bytes, lazily. */
+  private static Iterator<Op> bigTree(int parents, int perParent) {
+    return new Iterator<>() {
+      private int p = -1;
+      private int i = perParent;
+
+      @Override
+      public boolean hasNext() {
+        return p < parents - 1 || i < perParent;
+      }
+
+      @Override
+      public Op next() {
+        if (p < 0) {
+          p = 0;
+          i = -1;
+          return BulkWriter.create("/big", new byte[0]);
+        }
+        if (i == perParent) {
+          p++;
+          i = -1;
+        }
+        if (i < 0) {
+          i = 0;
+          return BulkWriter.create(bigParent(p), new byte[100]);
+        }
+        byte[] data = new byte[100];
+        String name = String.format(Locale.ROOT, "n%04d", i);
+        byte[] id = (bigParent(p) + "/" + name).getBytes(UTF_8);
+        System.arraycopy(id, 0, data, 0, Math.min(id.length, data.length));
+        i++;
+        return BulkWriter.create(bigParent(p) + "/" + name, data);
+      }
+    };
+  }
+
+  private static String machine() {
+    return String.format(
+        Locale.ROOT,
+        "%d cores, %s %s, Java %s; ZooKeeper %s standalone servers on loopback (forceSync=no)",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"),
+        System.getProperty("java.version"),
+        E2EConfig.ZK39);
+  }
+
+  /** p50 / p99 / max of a sample. */
+  record Percentiles(double p50, double p99, double max) {
+    static Percentiles of(List<Double> values) {
+      if (values.isEmpty()) {
+        return new Percentiles(Double.NaN, Double.NaN, Double.NaN);
+      }
+      List<Double> sorted = new ArrayList<>(values);
+      Collections.sort(sorted);
+      return new Percentiles(
+          sorted.get((int) Math.ceil(sorted.size() * 0.50) - 1),
+          sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1),
+          sorted.get(sorted.size() - 1));
+    }
   }
 
   @AfterAll
-  static void report() throws IOException {
-    StringBuilder txt = new StringBuilder();
-    txt.append(
-        String.format(
-            Locale.ROOT,
-            "%-55s %8s %9s %10s  %s%n",
-            "scenario",
-            "nodes",
-            "seconds",
-            "nodes/s",
-            "note"));
-    for (Row r : ROWS) {
-      String rate =
-          r.seconds() > 0 ? String.format(Locale.ROOT, "%.0f", r.nodes() / r.seconds()) : "-";
-      String secs = r.seconds() > 0 ? String.format(Locale.ROOT, "%.2f", r.seconds()) : "-";
-      txt.append(
-          String.format(
-              Locale.ROOT,
-              "%-55s %8d %9s %10s  %s%n",
-              r.scenario(),
-              r.nodes(),
-              secs,
-              rate,
-              r.note()));
-    }
-    Path dir = Path.of(System.getProperty("zk2zk.benchDir", "target/bench"));
-    Files.createDirectories(dir);
-    Files.writeString(dir.resolve("bench.txt"), txt.toString());
-    new ObjectMapper()
-        .writerWithDefaultPrettyPrinter()
-        .writeValue(dir.resolve("bench.json").toFile(), ROWS);
-    System.out.print(txt);
+  static void report() throws Exception {
+    REPORT.write(Path.of(System.getProperty("zk2zk.benchDir", "target/bench")));
   }
 }
