@@ -364,16 +364,7 @@ public final class FullReconcile {
         wanted.add(s.path());
       }
     }
-    Map<String, NodeReader.Result> byPath = new HashMap<>();
-    for (NodeReader.Result r :
-        NodeReader.read(ctx.target(), wanted, false, null, ctx.config().copyAcl())) {
-      byPath.put(r.path(), r);
-    }
-    List<NodeReader.Result> tgt = new ArrayList<>(chunk.size());
-    for (String p : chunk) {
-      tgt.add(byPath.getOrDefault(p, new NodeReader.Result(p, NodeState.ABSENT, null)));
-    }
-    return tgt;
+    return NodeReader.readOnly(ctx.target(), chunk, wanted, ctx.config().copyAcl());
   }
 
   /** Counts the path and nominates it for a write, a deletion at the end, or an alarm. */

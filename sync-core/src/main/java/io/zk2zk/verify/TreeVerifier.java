@@ -1,6 +1,5 @@
 package io.zk2zk.verify;
 
-import io.zk2zk.decide.NodeState;
 import io.zk2zk.decide.PathView;
 import io.zk2zk.decide.RecordName;
 import io.zk2zk.decide.SyncRules;
@@ -12,7 +11,6 @@ import io.zk2zk.zk.ZkSide;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -266,15 +264,7 @@ public final class TreeVerifier {
         wanted.add(s.path());
       }
     }
-    Map<String, NodeReader.Result> byPath = new HashMap<>();
-    for (NodeReader.Result r : NodeReader.read(target, wanted, false, null, options.copyAcl())) {
-      byPath.put(r.path(), r);
-    }
-    List<NodeReader.Result> tgt = new ArrayList<>(chunk.size());
-    for (String p : chunk) {
-      tgt.add(byPath.getOrDefault(p, new NodeReader.Result(p, NodeState.ABSENT, null)));
-    }
-    return tgt;
+    return NodeReader.readOnly(target, chunk, wanted, options.copyAcl());
   }
 
   /** t_sync: the paths records name that the walk of T did not meet (gone from T). */

@@ -58,6 +58,26 @@ public final class NodeReader {
   }
 
   /**
+   * One result per path of {@code chunk}, in order, reading (data and stat, no children) only those
+   * in {@code wanted}: the others answer {@link NodeState#ABSENT} without a request. t_sync needs S
+   * only where T holds an ephemeral or a record names the path.
+   */
+  public static List<Result> readOnly(
+      ZkSide side, List<String> chunk, List<String> wanted, boolean withAcl)
+      throws SideUnavailableException, InterruptedException {
+    java.util.Map<String, Result> byPath = new java.util.HashMap<>(wanted.size() * 2);
+    for (Result r : read(side, wanted, false, null, withAcl)) {
+      byPath.put(r.path(), r);
+    }
+    List<Result> out = new ArrayList<>(chunk.size());
+    for (String p : chunk) {
+      Result r = byPath.get(p);
+      out.add(r != null ? r : new Result(p, NodeState.ABSENT, null));
+    }
+    return out;
+  }
+
+  /**
    * Sends the reads of {@link #read(ZkSide, List, boolean, Watcher, boolean)} now and returns
    * before their replies, so that a caller can have both sides' reads in flight at once.
    */
