@@ -54,6 +54,38 @@ final class Daemon implements AutoCloseable {
     return new Daemon(name, process, workDir, stdout, stderr);
   }
 
+  /** What a one-shot command printed, and its exit code. */
+  record Result(int exitCode, String stdout, String stderr) {}
+
+  /**
+   * Runs {@code launcher args...} in {@code workDir} to its end, as an operator runs {@code verify}
+   * in a shell; a command still running after {@code timeout} is killed and reported as a failure.
+   */
+  static Result runOnce(Path launcher, List<String> args, Path workDir, Duration timeout)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(launcher.toString());
+    command.addAll(args);
+    Path out = Files.createTempFile(workDir, "once-", ".out");
+    Path err = Files.createTempFile(workDir, "once-", ".err");
+    Process process =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new DemoFailure(command + " did not finish within " + timeout.toSeconds() + " s");
+      }
+      return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      process.destroyForcibly();
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
   String name() {
     return name;
   }

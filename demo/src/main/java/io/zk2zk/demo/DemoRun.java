@@ -168,6 +168,8 @@ final class DemoRun {
     lockContenderOnT(opsS, t);
     changeConfigOnS(opsS, opsT);
     checkBothSidesAgree(opsS, opsT);
+    verify(ALL_SYNC, allSyncLauncher, s, t);
+    verify(T_SYNC, tSyncLauncher, t, s);
 
     // 6. Stop.
     Console.step(6, STEPS, "Stopping the daemons (SIGTERM) and the servers");
@@ -407,6 +409,25 @@ final class DemoRun {
             "S and T hold the same %d nodes with the same data: every client sees one registry,"
                 + " whichever side it is on (CouponService's parents kept on T)",
             onS.size()));
+  }
+
+  /** The check an operator runs before a cut-over: {@code <daemon> verify}, exit code 0. */
+  private void verify(String name, Path launcher, String src, String dst) throws Exception {
+    long start = System.nanoTime();
+    Daemon.Result r =
+        Daemon.runOnce(
+            launcher,
+            List.of("verify", "--srcAddr", src, "--dstAddr", dst),
+            work,
+            java.time.Duration.ofSeconds(60));
+    String summary = r.stdout().lines().findFirst().orElse("(no output)");
+    if (r.exitCode() != 0) {
+      throw new DemoFailure(
+          name + " verify exited with code " + r.exitCode() + ": " + summary + " " + r.stderr());
+    }
+    Console.ok(
+        "./" + name + " verify: exit code 0, \"" + summary + "\"",
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   private boolean freshInSync(String daemon, int mark) {
