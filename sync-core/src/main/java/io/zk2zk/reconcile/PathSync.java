@@ -123,7 +123,10 @@ public final class PathSync {
    */
   record RecordListing(Set<String> names, long pzxid) {}
 
-  /** As above; {@code listing}, when not null, answers the record checks while still current. */
+  /**
+   * As above; {@code listing}, when not null, answers the record checks while still current, and
+   * then makes the confirming re-read of unrecorded copies unnecessary.
+   */
   int decideAndApply(
       List<NodeReader.Result> src,
       List<NodeReader.Result> tgt,
@@ -142,7 +145,8 @@ public final class PathSync {
       }
       views.add(new PathView(s.path(), s.state(), t.state(), false));
     }
-    views = withRecords(views, listing);
+    boolean listingCurrent = listing != null && needsRecordCheck(views) && stillCurrent(listing);
+    views = withRecords(views, listingCurrent ? listing : null);
     List<Decision> decisions = new ArrayList<>(views.size());
     for (PathView v : views) {
       decisions.add(ctx.rules().decide(v));
@@ -155,7 +159,21 @@ public final class PathSync {
         sourceStates.put(s.path(), s.state());
       }
     }
-    return apply(confirmUnrecordedCopies(decisions, sourceReads), sourceStates, watchDriven);
+    // A listing that stayed current from before these reads until after them saw every record
+    // that existed meanwhile: an unrecorded node read then was no t_sync copy, nothing to confirm.
+    return apply(
+        listingCurrent ? decisions : confirmUnrecordedCopies(decisions, sourceReads),
+        sourceStates,
+        watchDriven);
+  }
+
+  private boolean needsRecordCheck(List<PathView> views) {
+    for (PathView v : views) {
+      if (ctx.rules().needsRecord(v.source(), v.target())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -292,8 +310,8 @@ public final class PathSync {
   }
 
   /**
-   * As above; when no record was created or deleted since {@code listing} (the parent's pzxid is
-   * unchanged), the listing answers for every path with one read instead of one per path.
+   * As above; {@code listing}, when given, is known to be current (no record created or deleted
+   * since, by the parent's pzxid) and answers for every path instead of one read per path.
    */
   private List<PathView> withRecords(List<PathView> views, RecordListing listing)
       throws SideUnavailableException, InterruptedException {
@@ -309,7 +327,7 @@ public final class PathSync {
       return views;
     }
     Set<String> recorded = new HashSet<>();
-    if (listing != null && stillCurrent(listing)) {
+    if (listing != null) {
       int prefix = SyncScope.MIGRATION_ROOT.length() + 1;
       for (int i = 0; i < recordPaths.size(); i++) {
         if (listing.names().contains(recordPaths.get(i).substring(prefix))) {
@@ -332,10 +350,19 @@ public final class PathSync {
     return out;
   }
 
-  /** Whether no record was created or deleted since the listing, read now. */
+  /**
+   * Whether no record was created or deleted since the listing, read now. The {@code sync} first
+   * makes the server this session reads from catch up with the leader, so that a record written
+   * before the caller's source reads is seen even from a lagging follower.
+   */
   private boolean stillCurrent(RecordListing listing)
       throws SideUnavailableException, InterruptedException {
     ZkSide side = ctx.recordSide();
+    Reply synced = ZkSide.await(side.sync(SyncScope.MIGRATION_ROOT), side.replyTimeout());
+    if (synced.isTransient()) {
+      throw new SideUnavailableException(
+          "cannot sync " + SyncScope.MIGRATION_ROOT + ": " + synced.code());
+    }
     Reply r = ZkSide.await(side.exists(SyncScope.MIGRATION_ROOT), side.replyTimeout());
     if (r.isTransient()) {
       throw new SideUnavailableException(
