@@ -78,6 +78,10 @@ class LogSetupTest {
               }
               return files("monitor").stream().filter(f -> f.endsWith(".log.gz")).count() >= 3;
             });
+    // Logback gzips a rolled file asynchronously through a temporary file; let the last one finish
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> files("monitor").stream().noneMatch(f -> f.endsWith(".tmp")));
     List<String> monitorFiles = files("monitor");
     assertThat(monitorFiles).contains("all_sync.log");
     assertThat(monitorFiles)
