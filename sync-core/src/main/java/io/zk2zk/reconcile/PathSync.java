@@ -46,10 +46,12 @@ public final class PathSync {
 
   private final SyncContext ctx;
   private final SequenceCounters sequenceCounters;
+  private final RecordListings recordListings;
 
   public PathSync(SyncContext ctx) {
     this.ctx = ctx;
     this.sequenceCounters = new SequenceCounters(ctx);
+    this.recordListings = new RecordListings(ctx.recordSide());
   }
 
   /** Syncs dirty paths taken from {@link DirtyPaths}; the caller releases them. */
@@ -88,6 +90,8 @@ public final class PathSync {
     }
     boolean perNode = ctx.perNodeWatches();
     boolean acl = ctx.config().copyAcl();
+    // taken before the source reads, so that a listing still current after them covers them
+    RecordListing listing = watchDriven ? recordListings.latest() : null;
     // all_sync's rules look at the target for every path: both sides' reads in flight at once
     NodeReader.Pending tgtReads =
         ctx.config().kind() == DaemonKind.ALL_SYNC
@@ -102,7 +106,7 @@ public final class PathSync {
     if (perNode) {
       visitNewChildren(src);
     }
-    return decideAndApply(src, tgt, watchDriven);
+    return decideAndApply(src, tgt, watchDriven, listing);
   }
 
   /**
@@ -145,7 +149,8 @@ public final class PathSync {
       }
       views.add(new PathView(s.path(), s.state(), t.state(), false));
     }
-    boolean listingCurrent = listing != null && needsRecordCheck(views) && stillCurrent(listing);
+    int recordChecks = recordChecks(views);
+    boolean listingCurrent = listing != null && recordChecks > 0 && stillCurrent(listing);
     views = withRecords(views, listingCurrent ? listing : null);
     List<Decision> decisions = new ArrayList<>(views.size());
     for (PathView v : views) {
@@ -161,19 +166,29 @@ public final class PathSync {
     }
     // A listing that stayed current from before these reads until after them saw every record
     // that existed meanwhile: an unrecorded node read then was no t_sync copy, nothing to confirm.
-    return apply(
-        listingCurrent ? decisions : confirmUnrecordedCopies(decisions, sourceReads),
-        sourceStates,
-        watchDriven);
-  }
-
-  private boolean needsRecordCheck(List<PathView> views) {
-    for (PathView v : views) {
-      if (ctx.rules().needsRecord(v.source(), v.target())) {
-        return true;
+    int writes =
+        apply(
+            listingCurrent ? decisions : confirmUnrecordedCopies(decisions, sourceReads),
+            sourceStates,
+            watchDriven);
+    if (watchDriven && recordChecks > 0) {
+      if (listingCurrent) {
+        recordListings.used(listing);
+      } else {
+        recordListings.missed(listing, recordChecks);
       }
     }
-    return false;
+    return writes;
+  }
+
+  private int recordChecks(List<PathView> views) {
+    int n = 0;
+    for (PathView v : views) {
+      if (ctx.rules().needsRecord(v.source(), v.target())) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /**
@@ -358,12 +373,15 @@ public final class PathSync {
   private boolean stillCurrent(RecordListing listing)
       throws SideUnavailableException, InterruptedException {
     ZkSide side = ctx.recordSide();
-    Reply synced = ZkSide.await(side.sync(SyncScope.MIGRATION_ROOT), side.replyTimeout());
+    // one session's requests are served in order: the exists is answered after the sync
+    var syncing = side.sync(SyncScope.MIGRATION_ROOT);
+    var checking = side.exists(SyncScope.MIGRATION_ROOT);
+    Reply synced = ZkSide.await(syncing, side.replyTimeout());
     if (synced.isTransient()) {
       throw new SideUnavailableException(
           "cannot sync " + SyncScope.MIGRATION_ROOT + ": " + synced.code());
     }
-    Reply r = ZkSide.await(side.exists(SyncScope.MIGRATION_ROOT), side.replyTimeout());
+    Reply r = ZkSide.await(checking, side.replyTimeout());
     if (r.isTransient()) {
       throw new SideUnavailableException(
           "cannot read " + SyncScope.MIGRATION_ROOT + ": " + r.code());

@@ -9,6 +9,7 @@ import io.zk2zk.e2e.support.E2EConfig;
 import io.zk2zk.e2e.support.NodeInfo;
 import io.zk2zk.e2e.support.ProcessScope;
 import io.zk2zk.e2e.support.ProcessScopeExtension;
+import io.zk2zk.e2e.support.Signals;
 import io.zk2zk.e2e.support.Trees;
 import io.zk2zk.e2e.support.Zk;
 import io.zk2zk.e2e.support.ZkServerProcess;
@@ -202,8 +203,14 @@ class SyncBench {
     Burst b = timedBurst(s, services(parents, BURST / parents, CreateMode.PERSISTENT, true));
     long inSyncAt = awaitCount(t, daemon, c -> c >= baseline + BURST);
     awaitCopied(s.readTree("/"), t, "/");
+
+    Burst c = pausedBurst(daemon, s, providers(parents, BURST / parents, BURST / parents, false));
+    long caughtUpAt = awaitCount(t, daemon, n -> n >= baseline + 2 * BURST);
+    awaitCopied(s.readTree("/"), t, "/");
+
     Ceiling ceiling = ceiling(scope, sServer, servers.get(2));
     REPORT.add(burstRow(scenario, b, inSyncAt, ceiling, daemon, sServer));
+    REPORT.add(catchUpRow(scenario, c, caughtUpAt, ceiling, daemon, sServer));
   }
 
   @Test
@@ -225,8 +232,15 @@ class SyncBench {
     Burst b = timedBurst(registrar, services(10, BURST / 10, CreateMode.EPHEMERAL, true));
     long inSyncAt = awaitCount(s, daemon, c -> c >= baseline + BURST);
     awaitCopied(t.readTree("/"), s, "/");
+
+    Burst c = pausedBurst(daemon, registrar, providers(10, BURST / 10, BURST / 10, true));
+    long caughtUpAt = awaitCount(s, daemon, n -> n >= baseline + 2 * BURST);
+    awaitCopied(t.readTree("/"), s, "/");
+
     Ceiling ceiling = ceiling(scope, tServer, servers.get(2));
-    REPORT.add(burstRow("t_sync: 10,000 ephemerals on T", b, inSyncAt, ceiling, daemon, tServer));
+    String scenario = "t_sync: 10,000 ephemerals on T";
+    REPORT.add(burstRow(scenario, b, inSyncAt, ceiling, daemon, tServer));
+    REPORT.add(catchUpRow(scenario, c, caughtUpAt, ceiling, daemon, tServer));
   }
 
   @Test
@@ -252,7 +266,18 @@ class SyncBench {
     Burst b = timedBurst(s, deletes.iterator());
     long inSyncAt = awaitCount(t, daemon, c -> c <= baseline - BURST);
     awaitCopied(s.readTree("/"), t, "/");
-    REPORT.add(burstRow("burst: 10,000 deletes", b, inSyncAt, ceiling, daemon, sServer));
+
+    // the same nodes again, copied by the daemon, then deleted while it is stopped
+    BulkWriter.write(s.raw(), providers(10, 0, BURST / 10, false), 500, 8);
+    awaitCount(t, daemon, n -> n >= baseline);
+    awaitCopied(s.readTree("/"), t, "/");
+    Burst c = pausedBurst(daemon, s, deletes.iterator());
+    long caughtUpAt = awaitCount(t, daemon, n -> n <= baseline - BURST);
+    awaitCopied(s.readTree("/"), t, "/");
+
+    String scenario = "burst: 10,000 deletes";
+    REPORT.add(burstRow(scenario, b, inSyncAt, ceiling, daemon, sServer));
+    REPORT.add(catchUpRow(scenario, c, caughtUpAt, ceiling, daemon, sServer));
   }
 
   // ---- steady writes ----------------------------------------------------------------------------
@@ -436,6 +461,44 @@ class SyncBench {
     return new Burst(started, System.currentTimeMillis(), all.size());
   }
 
+  /**
+   * The burst written while the daemon is stopped (SIGSTOP, as in a long pause or a network stall),
+   * timed from its SIGCONT: the daemon's own catch-up, without the writer sharing the machine's
+   * cores with it.
+   */
+  private static Burst pausedBurst(DaemonProcess daemon, Zk writer, Iterator<Op> ops)
+      throws Exception {
+    List<Op> all = new ArrayList<>();
+    ops.forEachRemaining(all::add);
+    long resumedAt;
+    Signals.stop(daemon.pid());
+    try {
+      BulkWriter.write(writer.raw(), all.iterator(), 100, 10);
+    } finally {
+      Signals.cont(daemon.pid());
+      resumedAt = System.currentTimeMillis();
+    }
+    return new Burst(resumedAt, resumedAt, all.size());
+  }
+
+  private static BenchReport.Row catchUpRow(
+      String scenario,
+      Burst b,
+      long inSyncAt,
+      Ceiling ceiling,
+      DaemonProcess daemon,
+      ZkServerProcess source)
+      throws Exception {
+    return row(
+        scenario.replace("burst: ", "") + ", catch-up",
+        b.nodes(),
+        (inSyncAt - b.startedAt()) / 1000.0,
+        ceiling,
+        daemon,
+        source,
+        "written while the daemon was stopped (SIGSTOP); from its SIGCONT until in sync");
+  }
+
   private static BenchReport.Row burstRow(
       String scenario,
       Burst b,
@@ -545,12 +608,27 @@ class SyncBench {
       if (!childrenOnly) {
         ops.add(BulkWriter.create("/service" + p, new byte[0]));
       }
-      for (int i = 0; i < providers; i++) {
+      providers(p, p + 1, 0, providers, mode == CreateMode.EPHEMERAL).forEachRemaining(ops::add);
+    }
+    return ops.iterator();
+  }
+
+  /** Providers {@code from} to {@code from + count - 1} of {@code /service0..N-1}. */
+  private static Iterator<Op> providers(int services, int from, int count, boolean ephemeral) {
+    return providers(0, services, from, count, ephemeral);
+  }
+
+  /** Providers {@code from} to {@code from + count - 1} of services {@code first..end-1}. */
+  private static Iterator<Op> providers(
+      int first, int end, int from, int count, boolean ephemeral) {
+    List<Op> ops = new ArrayList<>();
+    for (int p = first; p < end; p++) {
+      for (int i = from; i < from + count; i++) {
         byte[] data =
             String.format(Locale.ROOT, "provider %d of service %d, about 64 bytes ......", i, p)
                 .getBytes(UTF_8);
         ops.add(
-            mode == CreateMode.EPHEMERAL
+            ephemeral
                 ? BulkWriter.ephemeral(provider(p, i), data)
                 : BulkWriter.create(provider(p, i), data));
       }
