@@ -26,10 +26,19 @@ public final class SyncScope {
   /** The roots of the excluded subtrees. */
   public static final List<String> EXCLUDED_ROOTS = EXCLUDED;
 
+  // Every path of a walk is checked several times: the prefixes are made once, not per check.
+  private static final List<String> EXCLUDED_PREFIXES =
+      EXCLUDED.stream().map(e -> e + "/").toList();
+
+  /** What every excluded root starts with: most paths are told apart by two characters. */
+  private static final String EXCLUDED_START = "/z";
+
   private final String root;
+  private final String rootPrefix;
 
   public SyncScope(String root) {
     this.root = root;
+    this.rootPrefix = root + "/";
   }
 
   public String root() {
@@ -47,14 +56,16 @@ public final class SyncScope {
   }
 
   private boolean isUnderRoot(String path) {
-    return "/".equals(root) || path.equals(root) || path.startsWith(root + "/");
+    return "/".equals(root) || path.equals(root) || path.startsWith(rootPrefix);
   }
 
   /** True for the excluded subtrees, whatever the root. */
   public static boolean isExcluded(String path) {
-    for (String e : EXCLUDED) {
-      if (path.equals(e) || path.startsWith(e + "/")) {
-        return true;
+    if (path.startsWith(EXCLUDED_START)) {
+      for (int i = 0; i < EXCLUDED.size(); i++) {
+        if (path.equals(EXCLUDED.get(i)) || path.startsWith(EXCLUDED_PREFIXES.get(i))) {
+          return true;
+        }
       }
     }
     return path.startsWith(SEQUENCE_BUMP_PREFIX, path.lastIndexOf('/') + 1);

@@ -11,6 +11,7 @@ import io.zk2zk.decide.Action;
 import io.zk2zk.decide.Decision;
 import io.zk2zk.decide.NodeState;
 import io.zk2zk.decide.PathView;
+import io.zk2zk.decide.RecordName;
 import io.zk2zk.decide.SyncScope;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.source.SeenChildren;
@@ -156,8 +157,8 @@ public final class PathSync {
     for (PathView v : views) {
       decisions.add(ctx.rules().decide(v));
     }
-    Map<String, NodeReader.Result> sourceReads = new HashMap<>();
-    Map<String, NodeState> sourceStates = new HashMap<>();
+    Map<String, NodeReader.Result> sourceReads = new HashMap<>(src.size() * 2);
+    Map<String, NodeState> sourceStates = new HashMap<>(src.size() * 2);
     for (NodeReader.Result s : src) {
       if (s.state() != null) {
         sourceReads.put(s.path(), s);
@@ -331,25 +332,26 @@ public final class PathSync {
   private List<PathView> withRecords(List<PathView> views, RecordListing listing)
       throws SideUnavailableException, InterruptedException {
     List<String> needRecord = new ArrayList<>();
-    List<String> recordPaths = new ArrayList<>();
     for (PathView v : views) {
       if (ctx.rules().needsRecord(v.source(), v.target())) {
         needRecord.add(v.path());
-        recordPaths.add(SyncScope.recordPath(v.path()));
       }
     }
-    if (needRecord.isEmpty()) {
-      return views;
+    if (needRecord.isEmpty() || (listing != null && listing.names().isEmpty())) {
+      return views; // nothing to check, or no record at all (a first migration's whole tree)
     }
     Set<String> recorded = new HashSet<>();
     if (listing != null) {
-      int prefix = SyncScope.MIGRATION_ROOT.length() + 1;
-      for (int i = 0; i < recordPaths.size(); i++) {
-        if (listing.names().contains(recordPaths.get(i).substring(prefix))) {
-          recorded.add(needRecord.get(i));
+      for (String p : needRecord) {
+        if (listing.names().contains(RecordName.escape(p))) {
+          recorded.add(p);
         }
       }
     } else {
+      List<String> recordPaths = new ArrayList<>(needRecord.size());
+      for (String p : needRecord) {
+        recordPaths.add(SyncScope.recordPath(p));
+      }
       NodeReader.Presence[] presence = NodeReader.exist(ctx.recordSide(), recordPaths);
       for (int i = 0; i < presence.length; i++) {
         if (presence[i] != NodeReader.Presence.ABSENT) {
@@ -495,10 +497,8 @@ public final class PathSync {
       if (!result.success() && result.code() != null && Reply.isTransient(result.code())) {
         ctx.dirty().mark(path); // the connection failed for good this time: try again later
       }
-      if (create && result.success()) {
-        if (SEQUENTIAL.matcher(path).matches()) {
-          sequentialParents.add(SyncScope.parent(path));
-        }
+      if (watchDriven && create && result.success() && SEQUENTIAL.matcher(path).matches()) {
+        sequentialParents.add(SyncScope.parent(path));
       }
     }
     // a reconcile pass aligns every parent it walks itself; this is for watch-driven copies
