@@ -16,8 +16,10 @@ import io.zk2zk.zk.SideUnavailableException;
 import io.zk2zk.zk.ZkSide;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -65,6 +67,12 @@ public final class FullReconcile {
         new ReconcileProgress(ReconcileProgress.intervalFromSystemProperty(), metrics, log);
   }
 
+  /**
+   * Chunks whose writes may wait for the pass's writer while the walk reads on: enough to keep
+   * reading and writing overlapped, few enough that their reads stay a small part of the heap.
+   */
+  private static final int WRITES_QUEUED = 2;
+
   /** What one pass has seen so far. */
   private static final class Pass {
     long source;
@@ -106,34 +114,13 @@ public final class FullReconcile {
     pass.unvisitedRecords = new HashSet<>(pass.records);
     int chunkSize = ctx.config().tuning().reconcileBatch();
 
-    List<String> level = List.of(ctx.scope().root());
-    while (!level.isEmpty()) {
-      List<String> next = new ArrayList<>();
-      Reading ahead = startReading(level, 0, chunkSize, pass);
+    try (PassWriter writer = new PassWriter(ctx.dirty(), WRITES_QUEUED)) {
       try {
-        for (int from = 0; from < level.size(); from += chunkSize) {
-          Reading current = ahead;
-          ahead = null;
-          try {
-            if (from + chunkSize < level.size()) {
-              // the next chunk's reads travel while this one is decided and written
-              ahead = startReading(level, from + chunkSize, chunkSize, pass);
-            }
-            pass.nextStart = next.size();
-            next.addAll(step(current, pass));
-            reportProgress(pass);
-          } finally {
-            ctx.dirty().release(current.claimed());
-          }
-        }
-      } finally {
-        if (ahead != null) {
-          ctx.dirty().release(ahead.claimed());
-        }
+        walk(pass, chunkSize, writer);
+      } catch (InterruptedException e) {
+        writer.abandonNow();
+        throw e;
       }
-      level = next;
-      pass.absentOnTarget = pass.nextAbsentOnTarget;
-      pass.nextAbsentOnTarget = new BitSet();
     }
     if (!lockstep) {
       // t_sync: records naming paths the walk of T did not meet (gone from T)
@@ -158,6 +145,50 @@ public final class FullReconcile {
         pass.target,
         pass.changed);
     return new PassResult(true, pass.source, pass.target, pass.changed);
+  }
+
+  /**
+   * Walks the trees level by level. Three stages overlap: the next chunk's reads travel while this
+   * one is decided, and its writes go to the pass's writer, which sends them while the walk reads
+   * on. Returns once every write of the walk is done.
+   */
+  private void walk(Pass pass, int chunkSize, PassWriter writer)
+      throws SideUnavailableException, InterruptedException {
+    List<String> level = List.of(ctx.scope().root());
+    while (!level.isEmpty()) {
+      List<String> next = new ArrayList<>();
+      Reading ahead = startReading(level, 0, chunkSize, pass);
+      try {
+        for (int from = 0; from < level.size(); from += chunkSize) {
+          Reading current = ahead;
+          ahead = null;
+          boolean handedOver = false;
+          try {
+            if (from + chunkSize < level.size()) {
+              ahead = startReading(level, from + chunkSize, chunkSize, pass);
+            }
+            pass.nextStart = next.size();
+            Walked walked = step(current, pass);
+            next.addAll(walked.next());
+            handedOver = true; // from here the writer releases the claim
+            pass.changed += writer.submit(current.claimed(), walked.writes());
+            reportProgress(pass);
+          } finally {
+            if (!handedOver) {
+              ctx.dirty().release(current.claimed());
+            }
+          }
+        }
+      } finally {
+        if (ahead != null) {
+          ctx.dirty().release(ahead.claimed());
+        }
+      }
+      level = next;
+      pass.absentOnTarget = pass.nextAbsentOnTarget;
+      pass.nextAbsentOnTarget = new BitSet();
+    }
+    pass.changed += writer.drain();
   }
 
   /**
@@ -188,7 +219,10 @@ public final class FullReconcile {
     }
   }
 
-  private List<String> step(Reading reading, Pass pass)
+  /** A chunk walked: the next level's paths it found, and its writes, not sent yet. */
+  private record Walked(List<String> next, PassWriter.ChunkWrites writes) {}
+
+  private Walked step(Reading reading, Pass pass)
       throws SideUnavailableException, InterruptedException {
     List<String> chunk = reading.chunk();
     Set<String> claimed = reading.claimed();
@@ -202,7 +236,7 @@ public final class FullReconcile {
             : readTargetForTSync(chunk, src, pass.records);
     pass.progress.read(existing(src), existing(tgt));
     List<String> next = new ArrayList<>();
-    List<String> writes = new ArrayList<>();
+    List<Integer> writes = new ArrayList<>(); // positions in the chunk
     for (int i = 0; i < chunk.size(); i++) {
       String p = chunk.get(i);
       NodeReader.Result s = src.get(i);
@@ -214,22 +248,19 @@ public final class FullReconcile {
       }
       pass.unvisitedRecords.remove(p);
       if (ctx.scope().contains(p)) {
-        nominate(new PathView(p, s.state(), t.state(), pass.records.contains(p)), pass, writes);
+        if (nominate(new PathView(p, s.state(), t.state(), pass.records.contains(p)), pass)) {
+          writes.add(i);
+        }
         if (lockstep && t.state().isEphemeral()) {
           protectAncestors(p, pass.protectedPaths);
         }
       }
-      Set<String> children = new HashSet<>();
-      if (s.state().children() != null) {
-        children.addAll(s.state().children());
-        if (ctx.seenChildren() != null && s.state().exists()) {
-          // the walk visits every child itself: only remember what the source showed
-          ctx.seenChildren().update(p, s.state().children());
-        }
+      if (s.state().children() != null && ctx.seenChildren() != null && s.state().exists()) {
+        // the walk visits every child itself: only remember what the source showed
+        ctx.seenChildren().update(p, s.state().children());
       }
-      if (lockstep && t.state().children() != null) {
-        children.addAll(t.state().children());
-      }
+      Collection<String> children =
+          childrenOfEither(s.state().children(), lockstep ? t.state().children() : null);
       boolean absentOnTarget = lockstep && !t.state().exists();
       for (String c : children) {
         String child = SyncScope.child(p, c);
@@ -241,11 +272,32 @@ public final class FullReconcile {
         }
       }
     }
-    pass.changed += syncNominated(writes, chunk, src, tgt, claimed, pass.recordListing);
-    if (lockstep) {
-      alignSequenceCounters(chunk, src, tgt);
+    PathSync.RecordListing listing = pass.recordListing;
+    return new Walked(
+        next,
+        () -> {
+          int changed = syncNominated(writes, chunk, src, tgt, claimed, listing);
+          if (lockstep) {
+            alignSequenceCounters(chunk, src, tgt);
+          }
+          return changed;
+        });
+  }
+
+  /**
+   * The union of both sides' children; most nodes of a large tree are leaves, or have the same
+   * children on both sides, and get no set of their own.
+   */
+  private static Collection<String> childrenOfEither(List<String> source, List<String> target) {
+    if (target == null || target.isEmpty()) {
+      return source != null ? source : List.of();
     }
-    return next;
+    if (source == null || source.isEmpty() || source.equals(target)) {
+      return target;
+    }
+    Set<String> union = new LinkedHashSet<>(source);
+    union.addAll(target);
+    return union;
   }
 
   private static long existing(List<NodeReader.Result> reads) {
@@ -285,29 +337,25 @@ public final class FullReconcile {
    * Decides and applies the nominated writes of a chunk from the walk's reads, made under the
    * claim; a path a worker held is synced by it and once more after it.
    *
+   * @param positions the nominated paths' positions in the chunk
    * @return the writes decided, plus the nominated paths a worker held
    */
   private int syncNominated(
-      List<String> paths,
+      List<Integer> positions,
       List<String> chunk,
       List<NodeReader.Result> src,
       List<NodeReader.Result> tgt,
       Set<String> claimed,
       PathSync.RecordListing listing)
       throws SideUnavailableException, InterruptedException {
-    if (paths.isEmpty()) {
+    if (positions.isEmpty()) {
       return 0;
     }
-    Map<String, Integer> index = new HashMap<>(chunk.size() * 2);
-    for (int i = 0; i < chunk.size(); i++) {
-      index.put(chunk.get(i), i);
-    }
-    List<NodeReader.Result> s = new ArrayList<>(paths.size());
-    List<NodeReader.Result> t = new ArrayList<>(paths.size());
+    List<NodeReader.Result> s = new ArrayList<>(positions.size());
+    List<NodeReader.Result> t = new ArrayList<>(positions.size());
     int held = 0;
-    for (String p : paths) {
-      if (claimed.contains(p)) {
-        int i = index.get(p);
+    for (int i : positions) {
+      if (claimed.contains(chunk.get(i))) {
         s.add(src.get(i));
         t.add(tgt.get(i));
       } else {
@@ -367,8 +415,11 @@ public final class FullReconcile {
     return NodeReader.readOnly(ctx.target(), chunk, wanted, ctx.config().copyAcl());
   }
 
-  /** Counts the path and nominates it for a write, a deletion at the end, or an alarm. */
-  private void nominate(PathView v, Pass pass, List<String> writes) {
+  /**
+   * Counts the path and nominates it for a deletion at the end of the walk; returns true when it
+   * asks for a write or an alarm now.
+   */
+  private boolean nominate(PathView v, Pass pass) {
     if (ctx.rules().countsAsSource(v)) {
       pass.source++;
     }
@@ -378,9 +429,9 @@ public final class FullReconcile {
     Decision d = ctx.rules().decide(v);
     if (d.action() instanceof Action.Delete) {
       pass.deletions.add(v.path());
-    } else if (d.writes() || d.action() instanceof Action.Alarm) {
-      writes.add(v.path());
+      return false;
     }
+    return d.writes() || d.action() instanceof Action.Alarm;
   }
 
   private static void protectAncestors(String path, Set<String> protectedPaths) {
@@ -425,7 +476,9 @@ public final class FullReconcile {
         pass.unreadable.add(chunk.get(i));
         continue;
       }
-      nominate(new PathView(chunk.get(i), s.state(), t.state(), true), pass, writes);
+      if (nominate(new PathView(chunk.get(i), s.state(), t.state(), true), pass)) {
+        writes.add(chunk.get(i));
+      }
     }
     pass.changed += syncClaimed(writes);
   }
