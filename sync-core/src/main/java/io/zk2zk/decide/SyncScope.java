@@ -31,7 +31,7 @@ public final class SyncScope {
       EXCLUDED.stream().map(e -> e + "/").toList();
 
   /** What every excluded root starts with: most paths are told apart by two characters. */
-  private static final String EXCLUDED_START = "/z";
+  private static final String EXCLUDED_START = commonPrefix(EXCLUDED);
 
   private final String root;
   private final String rootPrefix;
@@ -69,6 +69,18 @@ public final class SyncScope {
       }
     }
     return path.startsWith(SEQUENCE_BUMP_PREFIX, path.lastIndexOf('/') + 1);
+  }
+
+  private static String commonPrefix(List<String> strings) {
+    String prefix = strings.get(0);
+    for (String s : strings) {
+      int n = 0;
+      while (n < prefix.length() && n < s.length() && prefix.charAt(n) == s.charAt(n)) {
+        n++;
+      }
+      prefix = prefix.substring(0, n);
+    }
+    return prefix;
   }
 
   /** The path of the record that names {@code path}. */

@@ -68,19 +68,28 @@ final class PassWriter implements AutoCloseable {
       dirty.release(claimed);
       throw e;
     }
-    pending.add(
-        executor.submit(
-            () -> {
-              try {
-                return abandoned ? 0 : writes.run();
-              } catch (Exception | Error e) {
-                abandoned = true; // the pass fails: the chunks behind this one are not written
-                throw e;
-              } finally {
-                dirty.release(claimed);
-                room.release();
-              }
-            }));
+    Future<Integer> chunk;
+    try {
+      chunk =
+          executor.submit(
+              () -> {
+                try {
+                  return abandoned ? 0 : writes.run();
+                } catch (Exception | Error e) {
+                  abandoned = true; // the pass fails: the chunks behind this one are not written
+                  throw e;
+                } finally {
+                  dirty.release(claimed);
+                  room.release();
+                }
+              });
+    } catch (RuntimeException e) {
+      // not queued (no thread could be made): nothing else would give these back
+      dirty.release(claimed);
+      room.release();
+      throw e;
+    }
+    pending.add(chunk);
     return collect(false);
   }
 

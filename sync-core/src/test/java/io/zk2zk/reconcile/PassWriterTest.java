@@ -13,15 +13,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The pass's write stage: a chunk's claim lasts until its writes are done, chunks are written in
  * walk order on the pass's own thread, a failure reaches the walk, and no claim outlives the pass.
+ * (A broken writer would rather hang than fail: every test has a deadline.)
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PassWriterTest {
 
-  private static final Duration DEADLINE = Duration.ofSeconds(10);
+  private static final Duration DEADLINE = Duration.ofSeconds(20);
 
   private final DirtyPaths dirty = new DirtyPaths();
 
@@ -30,46 +34,56 @@ class PassWriterTest {
     CountDownLatch writing = new CountDownLatch(1);
     CountDownLatch mayFinish = new CountDownLatch(1);
     try (PassWriter writer = new PassWriter(dirty, 2)) {
-      writer.submit(
-          dirty.tryClaim(List.of("/a", "/b")),
-          () -> {
-            writing.countDown();
-            mayFinish.await();
-            return 2;
-          });
-      assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
-      // a worker cannot take the paths while their writes are in flight
-      assertThat(dirty.tryClaim(List.of("/a"))).isEmpty();
-
-      mayFinish.countDown();
+      try {
+        writer.submit(
+            dirty.tryClaim(List.of("/a", "/b")),
+            () -> {
+              writing.countDown();
+              mayFinish.await();
+              return 2;
+            });
+        assertThat(writing.await(20, TimeUnit.SECONDS)).isTrue();
+        // a worker cannot take the paths while their writes are in flight
+        assertThat(dirty.tryClaim(List.of("/a"))).isEmpty();
+      } finally {
+        mayFinish.countDown();
+      }
       assertThat(writer.drain()).isEqualTo(2);
       assertThat(dirty.tryClaim(List.of("/a", "/b"))).containsExactlyInAnyOrder("/a", "/b");
     }
   }
 
   @Test
-  void chunksAreWrittenInWalkOrderOnTheNamedWriterThread() throws Exception {
+  void chunksAreWrittenOneAfterTheOtherInWalkOrderOnOneNamedThread() throws Exception {
     List<String> order = new CopyOnWriteArrayList<>();
+    List<Thread> threads = new CopyOnWriteArrayList<>();
+    CountDownLatch firstMayFinish = new CountDownLatch(1);
     long changed = 0;
-    try (PassWriter writer = new PassWriter(dirty, 2)) {
-      for (String p : List.of("/a", "/a/b", "/a/b/c", "/a/b/c/d")) {
-        changed +=
-            writer.submit(
-                dirty.tryClaim(List.of(p)),
-                () -> {
-                  order.add(p + "@" + Thread.currentThread().getName());
-                  return 1;
-                });
+    try (PassWriter writer = new PassWriter(dirty, 4)) {
+      try {
+        for (String p : List.of("/a", "/a/b", "/a/b/c", "/a/b/c/d")) {
+          changed +=
+              writer.submit(
+                  dirty.tryClaim(List.of(p)),
+                  () -> {
+                    threads.add(Thread.currentThread());
+                    if (p.equals("/a")) {
+                      // the parent's writes are slow: no child's may overtake them
+                      firstMayFinish.await();
+                    }
+                    order.add(p);
+                    return 1;
+                  });
+        }
+      } finally {
+        firstMayFinish.countDown();
       }
       changed += writer.drain();
     }
     assertThat(changed).isEqualTo(4);
-    assertThat(order)
-        .containsExactly(
-            "/a@zk2zk-reconcile-writer",
-            "/a/b@zk2zk-reconcile-writer",
-            "/a/b/c@zk2zk-reconcile-writer",
-            "/a/b/c/d@zk2zk-reconcile-writer");
+    assertThat(order).containsExactly("/a", "/a/b", "/a/b/c", "/a/b/c/d");
+    assertThat(Set.copyOf(threads)).hasSize(1);
+    assertThat(threads.get(0).getName()).isEqualTo("zk2zk-reconcile-writer");
   }
 
   @Test
@@ -95,6 +109,7 @@ class PassWriterTest {
           .isInstanceOf(SideUnavailableException.class)
           .hasMessage("target down");
     } finally {
+      mayFail.countDown();
       writer.close();
     }
     assertThat(laterChunkWrote).isFalse();
@@ -103,30 +118,39 @@ class PassWriterTest {
   }
 
   @Test
-  void closingAbandonsQueuedChunksButReleasesTheirClaims() throws Exception {
+  void closingWaitsForTheRunningChunkAbandonsQueuedOnesAndReleasesEveryClaim() throws Exception {
+    CountDownLatch writing = new CountDownLatch(1);
     CountDownLatch mayFinish = new CountDownLatch(1);
+    AtomicBoolean runningChunkFinished = new AtomicBoolean();
     AtomicBoolean queuedChunkWrote = new AtomicBoolean();
     PassWriter writer = new PassWriter(dirty, 2);
-    writer.submit(
-        dirty.tryClaim(List.of("/a")),
-        () -> {
-          mayFinish.await();
-          return 1;
-        });
-    writer.submit(
-        dirty.tryClaim(List.of("/b")),
-        () -> {
-          queuedChunkWrote.set(true);
-          return 1;
-        });
     Thread closer = new Thread(writer::close, "closer");
-    closer.start();
-    // close waits for the running chunk (a failed walk says nothing about the target)
-    await().atMost(DEADLINE).until(() -> closer.getState() == Thread.State.TIMED_WAITING);
-    assertThat(closer.isAlive()).isTrue();
-    mayFinish.countDown();
+    try {
+      writer.submit(
+          dirty.tryClaim(List.of("/a")),
+          () -> {
+            writing.countDown();
+            mayFinish.await();
+            runningChunkFinished.set(true);
+            return 1;
+          });
+      writer.submit(
+          dirty.tryClaim(List.of("/b")),
+          () -> {
+            queuedChunkWrote.set(true);
+            return 1;
+          });
+      assertThat(writing.await(20, TimeUnit.SECONDS)).isTrue();
+      closer.start();
+      // close waits for the running chunk (a failed walk says nothing about the target)
+      await().atMost(DEADLINE).until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+      assertThat(closer.isAlive()).isTrue();
+    } finally {
+      mayFinish.countDown();
+    }
     closer.join(DEADLINE.toMillis());
     assertThat(closer.isAlive()).isFalse();
+    assertThat(runningChunkFinished).isTrue();
     assertThat(queuedChunkWrote).isFalse();
     assertThat(dirty.tryClaim(List.of("/a", "/b"))).containsExactlyInAnyOrder("/a", "/b");
     writer.close(); // idempotent
@@ -142,14 +166,14 @@ class PassWriterTest {
         () -> {
           writing.countDown();
           try {
-            new CountDownLatch(1).await();
+            new CountDownLatch(1).await(30, TimeUnit.SECONDS);
           } catch (InterruptedException e) {
             interrupted.set(true);
             throw e;
           }
           return 1;
         });
-    assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(writing.await(20, TimeUnit.SECONDS)).isTrue();
     writer.abandonNow();
     writer.close();
     assertThat(interrupted).isTrue();
@@ -157,34 +181,40 @@ class PassWriterTest {
   }
 
   @Test
-  void atMostDepthChunksWait() throws Exception {
+  void atMostDepthChunksWaitAndAWalkInterruptedWhileWaitingGivesItsClaimBack() throws Exception {
     CountDownLatch mayFinish = new CountDownLatch(1);
     try (PassWriter writer = new PassWriter(dirty, 1)) {
-      writer.submit(
-          dirty.tryClaim(List.of("/a")),
-          () -> {
-            mayFinish.await();
-            return 1;
-          });
-      AtomicBoolean submitted = new AtomicBoolean();
-      Thread walk =
-          new Thread(
-              () -> {
-                try {
-                  writer.submit(dirty.tryClaim(List.of("/b")), () -> 1);
-                  submitted.set(true);
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              },
-              "walk");
-      walk.start();
-      // the walk waits for room instead of queueing a second chunk's reads
-      await().atMost(DEADLINE).until(() -> walk.getState() == Thread.State.WAITING);
-      assertThat(submitted).isFalse();
-      mayFinish.countDown();
-      walk.join(DEADLINE.toMillis());
-      assertThat(submitted).isTrue();
+      try {
+        writer.submit(
+            dirty.tryClaim(List.of("/a")),
+            () -> {
+              mayFinish.await();
+              return 1;
+            });
+        AtomicReference<Throwable> walkEnded = new AtomicReference<>();
+        Thread walk =
+            new Thread(
+                () -> {
+                  try {
+                    writer.submit(dirty.tryClaim(List.of("/b")), () -> 1);
+                  } catch (Exception e) {
+                    walkEnded.set(e);
+                  }
+                },
+                "walk");
+        walk.start();
+        // the walk waits for room instead of queueing a second chunk
+        await().atMost(DEADLINE).until(() -> walk.getState() == Thread.State.WAITING);
+        assertThat(dirty.tryClaim(List.of("/b"))).isEmpty();
+
+        walk.interrupt(); // the daemon stops while the walk waits
+        walk.join(DEADLINE.toMillis());
+        assertThat(walkEnded.get()).isInstanceOf(InterruptedException.class);
+        assertThat(dirty.tryClaim(List.of("/b"))).containsExactly("/b");
+      } finally {
+        mayFinish.countDown();
+      }
+      assertThat(writer.drain()).isEqualTo(1);
     }
   }
 }
