@@ -417,7 +417,11 @@ class SyncBench {
   }
 
   /** The ceiling's time for a copy of {@code from}'s tree into the empty {@code to}. */
-  record Ceiling(long nodes, double seconds, double serverCpu) {
+  /**
+   * The ceiling's copy: nodes, seconds, both servers' CPU seconds and the copier's own (this JVM's,
+   * which runs nothing else meanwhile), to set beside the daemon's CPU.
+   */
+  record Ceiling(long nodes, double seconds, double serverCpu, double copierCpu) {
     double rate() {
       return nodes / seconds;
     }
@@ -428,14 +432,22 @@ class SyncBench {
     Zk src = scope.connect(from);
     Zk dst = scope.connect(to);
     ProcessMeters.Cpu cpu = serverCpu(from, to);
+    long copierCpuStarted = ownCpuNanos();
     long started = System.nanoTime();
     long nodes =
         new CeilingCopier(src.raw(), dst.raw(), java.util.Set.copyOf(Zk.EXCLUDED)).copyAll();
     double seconds = (System.nanoTime() - started) / 1e9;
+    double copierCpu = (ownCpuNanos() - copierCpuStarted) / 1e9;
     assertThat((long) dst.raw().getAllChildrenNumber("/"))
         .as("the ceiling copied every node")
         .isGreaterThanOrEqualTo(nodes);
-    return new Ceiling(nodes, seconds, cpu.used());
+    return new Ceiling(nodes, seconds, cpu.used(), copierCpu);
+  }
+
+  private static long ownCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static ProcessMeters.Cpu serverCpu(ZkServerProcess a, ZkServerProcess b)
@@ -446,7 +458,11 @@ class SyncBench {
   /** CPU of both servers: less sensitive to a busy machine than wall time. */
   private static String serverCpuNote(double daemonRun, Ceiling ceiling) {
     return String.format(
-        Locale.ROOT, "server CPU %.1f s (ceiling %.1f s)", daemonRun, ceiling.serverCpu());
+        Locale.ROOT,
+        "server CPU %.1f s (ceiling %.1f s); ceiling copier CPU %.1f s",
+        daemonRun,
+        ceiling.serverCpu(),
+        ceiling.copierCpu());
   }
 
   /** A write burst: when the writer started and ended (epoch ms), and how many nodes it changed. */
