@@ -30,19 +30,36 @@ public final class AuditLog {
     listener.written(op, success, extra, path);
   }
 
-  /** A condition the operator should look at; nothing was written. */
+  /** A condition the operator should look at; nothing was written. In the file at once. */
   public void alarm(String path, String reason) {
     monitor.warn("[{}]\t[{}]\t[{}]\t[{}]", AuditOperation.Alarm, "fail", clean(reason), path);
     listener.alarmed(path);
+    flush();
   }
 
-  /** The progress line of one full reconcile pass. */
+  /** The progress line of one full reconcile pass. In the file at once. */
   public void progress(long sourceCount, long targetCount, long changedCount) {
     monitor.info(
         "SrcNodeCount: [{}]\tDstNodeCount: [{}]\tChangedNodeCount: [{}]",
         sourceCount,
         targetCount,
         changedCount);
+    flush();
+  }
+
+  /**
+   * Puts the lines written so far into the file: called at the end of every batch of writes. (With
+   * a configuration whose monitor appender flushes every line, there is nothing to do.)
+   */
+  public void flush() {
+    if (monitor instanceof ch.qos.logback.classic.Logger logger) {
+      var appenders = logger.iteratorForAppenders();
+      while (appenders.hasNext()) {
+        if (appenders.next() instanceof FlushableRollingFileAppender f) {
+          f.flush();
+        }
+      }
+    }
   }
 
   private static String clean(String s) {

@@ -138,6 +138,19 @@ public final class PathSync {
       boolean watchDriven,
       RecordListing listing)
       throws SideUnavailableException, InterruptedException {
+    try {
+      return decideAndApplyUnflushed(src, tgt, watchDriven, listing);
+    } finally {
+      ctx.audit().flush(); // the batch's monitor lines, in the file as the batch ends
+    }
+  }
+
+  private int decideAndApplyUnflushed(
+      List<NodeReader.Result> src,
+      List<NodeReader.Result> tgt,
+      boolean watchDriven,
+      RecordListing listing)
+      throws SideUnavailableException, InterruptedException {
     List<PathView> views = new ArrayList<>(src.size());
     for (int i = 0; i < src.size(); i++) {
       NodeReader.Result s = src.get(i);

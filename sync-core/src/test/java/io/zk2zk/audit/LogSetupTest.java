@@ -53,7 +53,9 @@ class LogSetupTest {
   void writesBothLogsWhereTheFlagsSay() throws Exception {
     LogSetup.configure(settings(30, 30, false));
     LoggerFactory.getLogger(LogSetupTest.class).info("runtime line");
-    new AuditLog().write(AuditOperation.EventNodeCreated, true, "", "/a");
+    AuditLog audit = new AuditLog();
+    audit.write(AuditOperation.EventNodeCreated, true, "", "/a");
+    audit.flush(); // what the end of every batch of writes does
     assertThat(Files.readString(dir.resolve("runtime/all_sync.log")))
         .matches(
             "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}[+-]\\d{4} INFO  \\[[^]]+\\]"
@@ -61,6 +63,27 @@ class LogSetupTest {
     assertThat(Files.readString(dir.resolve("monitor/all_sync.log")))
         .endsWith(" INFO [EventNodeCreated]\t[success]\t[]\t[/a]\n")
         .doesNotContain("runtime line");
+  }
+
+  @Test
+  void aBatchsWriteLinesReachTheFileTogetherAtItsEndAlarmsAndProgressAtOnce() throws Exception {
+    LogSetup.configure(settings(30, 30, false));
+    Path monitor = dir.resolve("monitor/all_sync.log");
+    AuditLog audit = new AuditLog();
+    audit.write(AuditOperation.EventNodeCreated, true, "", "/a");
+    audit.write(AuditOperation.EventNodeCreated, true, "", "/b");
+    // buffered: one file write per batch, not per line
+    assertThat(Files.readString(monitor)).isEmpty();
+    audit.flush();
+    assertThat(Files.readAllLines(monitor))
+        .hasSize(2)
+        .allMatch(l -> l.endsWith("[/a]") || l.endsWith("[/b]"));
+
+    audit.alarm("/c", "ephemeral on both sides");
+    assertThat(Files.readString(monitor)).endsWith("[ephemeral on both sides]\t[/c]\n");
+    audit.progress(3, 3, 0);
+    assertThat(Files.readString(monitor))
+        .endsWith("SrcNodeCount: [3]\tDstNodeCount: [3]\tChangedNodeCount: [0]\n");
   }
 
   @Test
