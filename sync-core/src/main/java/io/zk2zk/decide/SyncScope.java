@@ -105,10 +105,8 @@ public final class SyncScope {
       return 0;
     }
     int d = 0;
-    for (int i = 0; i < path.length(); i++) {
-      if (path.charAt(i) == '/') {
-        d++;
-      }
+    for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
+      d++;
     }
     return d;
   }

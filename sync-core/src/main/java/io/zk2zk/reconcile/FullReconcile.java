@@ -555,16 +555,23 @@ public final class FullReconcile {
           || !ctx.scope().contains(s.path())) {
         continue;
       }
-      Set<String> missing = new HashSet<>(s.state().children());
-      if (t.state().children() != null) {
-        missing.removeAll(t.state().children());
-      }
-      long n = SequenceCounters.shortfall(s, t, missing.size());
+      long n = SequenceCounters.shortfall(s, t, missingOnTarget(s, t));
       if (n > 0) {
         raise.put(s.path(), n);
       }
     }
     sequenceCounters.raise(raise);
+  }
+
+  /** How many of the source's children the target lacks (all of them below a new copy). */
+  private static int missingOnTarget(NodeReader.Result s, NodeReader.Result t) {
+    List<String> onTarget = t.state().children();
+    if (onTarget == null || onTarget.isEmpty()) {
+      return s.state().children().size();
+    }
+    Set<String> missing = new HashSet<>(s.state().children());
+    missing.removeAll(onTarget);
+    return missing.size();
   }
 
   /**

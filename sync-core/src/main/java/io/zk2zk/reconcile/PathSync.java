@@ -461,7 +461,7 @@ public final class PathSync {
     if (creates.isEmpty() && updates.isEmpty()) {
       return;
     }
-    creates.sort(Comparator.comparingInt(c -> SyncScope.depth(c.path())));
+    parentsFirst(creates);
     Set<String> recordFailed = writeRecordsFirst(creates);
     List<WriteOp> ops = new ArrayList<>(creates.size() + updates.size());
     for (Action.Create c : creates) {
@@ -522,6 +522,22 @@ public final class PathSync {
       } catch (SideUnavailableException e) {
         log.debug("sequence counters not aligned now: {}; the next pass does", e.getMessage());
       }
+    }
+  }
+
+  /**
+   * Orders creates parents first (a stable sort by depth). A pass's batch is one level of the walk
+   * and already in order: it is only checked, not sorted.
+   */
+  private static void parentsFirst(List<Action.Create> creates) {
+    int previous = 0;
+    for (Action.Create c : creates) {
+      int depth = SyncScope.depth(c.path());
+      if (depth < previous) {
+        creates.sort(Comparator.comparingInt(a -> SyncScope.depth(a.path())));
+        return;
+      }
+      previous = depth;
     }
   }
 
