@@ -416,7 +416,6 @@ class SyncBench {
             .args(DAEMON_ARGS.isBlank() ? List.of() : List.of(DAEMON_ARGS.trim().split("\\s+"))));
   }
 
-  /** The ceiling's time for a copy of {@code from}'s tree into the empty {@code to}. */
   /**
    * The ceiling's copy: nodes, seconds, both servers' CPU seconds and the copier's own (this JVM's,
    * which runs nothing else meanwhile), to set beside the daemon's CPU.
@@ -432,22 +431,16 @@ class SyncBench {
     Zk src = scope.connect(from);
     Zk dst = scope.connect(to);
     ProcessMeters.Cpu cpu = serverCpu(from, to);
-    long copierCpuStarted = ownCpuNanos();
+    ProcessMeters.Cpu copierCpu = new ProcessMeters.Cpu(ProcessHandle.current().pid());
     long started = System.nanoTime();
     long nodes =
         new CeilingCopier(src.raw(), dst.raw(), java.util.Set.copyOf(Zk.EXCLUDED)).copyAll();
     double seconds = (System.nanoTime() - started) / 1e9;
-    double copierCpu = (ownCpuNanos() - copierCpuStarted) / 1e9;
+    double copierSeconds = copierCpu.used();
     assertThat((long) dst.raw().getAllChildrenNumber("/"))
         .as("the ceiling copied every node")
         .isGreaterThanOrEqualTo(nodes);
-    return new Ceiling(nodes, seconds, cpu.used(), copierCpu);
-  }
-
-  private static long ownCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean)
-            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
+    return new Ceiling(nodes, seconds, cpu.used(), copierSeconds);
   }
 
   private static ProcessMeters.Cpu serverCpu(ZkServerProcess a, ZkServerProcess b)
