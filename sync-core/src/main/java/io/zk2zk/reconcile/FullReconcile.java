@@ -68,10 +68,17 @@ public final class FullReconcile {
   }
 
   /**
-   * Chunks whose writes may wait for the pass's writer while the walk reads on: enough to keep
-   * reading and writing overlapped, few enough that their reads stay a small part of the heap.
+   * Chunks whose writes may wait for or run on the pass's writers while the walk reads on: enough
+   * to keep reading and writing overlapped, few enough that their reads stay a small part of the
+   * heap.
    */
-  private static final int WRITES_QUEUED = 2;
+  private static final int WRITES_QUEUED = 3;
+
+  /**
+   * Chunks of one level written at once: while one is decided and its outcomes audited, the other's
+   * batches keep T busy.
+   */
+  private static final int WRITERS = 2;
 
   /** What one pass has seen so far. */
   private static final class Pass {
@@ -114,7 +121,7 @@ public final class FullReconcile {
     pass.unvisitedRecords = new HashSet<>(pass.records);
     int chunkSize = ctx.config().tuning().reconcileBatch();
 
-    try (PassWriter writer = new PassWriter(ctx.dirty(), WRITES_QUEUED)) {
+    try (PassWriter writer = new PassWriter(ctx.dirty(), WRITES_QUEUED, WRITERS)) {
       try {
         walk(pass, chunkSize, writer);
       } catch (InterruptedException e) {
@@ -149,13 +156,14 @@ public final class FullReconcile {
 
   /**
    * Walks the trees level by level. Three stages overlap: the next chunk's reads travel while this
-   * one is decided, and its writes go to the pass's writer, which sends them while the walk reads
-   * on. Returns once every write of the walk is done.
+   * one is decided, and its writes go to the pass's writers, which send them while the walk reads
+   * on (two chunks of a level at a time; a level's writes after those of the level above). Returns
+   * once every write of the walk is done.
    */
   private void walk(Pass pass, int chunkSize, PassWriter writer)
       throws SideUnavailableException, InterruptedException {
     List<String> level = List.of(ctx.scope().root());
-    while (!level.isEmpty()) {
+    for (int depth = 0; !level.isEmpty(); depth++) {
       List<String> next = new ArrayList<>();
       Reading ahead = startReading(level, 0, chunkSize, pass);
       try {
@@ -171,7 +179,7 @@ public final class FullReconcile {
             Walked walked = step(current, pass);
             next.addAll(walked.next());
             handedOver = true; // from here the writer releases the claim
-            pass.changed += writer.submit(current.claimed(), walked.writes());
+            pass.changed += writer.submit(depth, current.claimed(), walked.writes());
             reportProgress(pass);
           } finally {
             if (!handedOver) {

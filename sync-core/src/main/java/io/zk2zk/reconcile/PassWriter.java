@@ -3,27 +3,35 @@ package io.zk2zk.reconcile;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.zk.SideUnavailableException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The write stage of one full pass: each chunk's writes run on this pass's own thread while the
- * walk reads the next chunks, so that reading and writing overlap as in a plain copier. A chunk's
- * claim is held until its writes are done (no worker syncs a path whose write is still in flight),
- * and chunks are written in the order they were walked: one session applies requests in the order
- * sent, so a parent's create still precedes its children's. At most {@code depth} chunks wait, to
- * bound the reads held in memory.
+ * The write stage of one full pass: chunks' writes run on this pass's own threads while the walk
+ * reads the next chunks, so that reading and writing overlap as in a plain copier. A chunk's claim
+ * is held until its writes are done (no worker syncs a path whose write is still in flight).
+ *
+ * <p>Chunks of one level hold disjoint paths and may be written {@code writers} at a time: one
+ * decides and sends while the other's batches travel, so that T never waits for this client between
+ * two chunks. A chunk of a deeper level starts only when every chunk of the levels above has
+ * finished: a parent's create is answered before its children's are sent. At most {@code depth}
+ * chunks wait or run, to bound the reads held in memory.
  *
  * <p>A chunk that fails fails the pass, at the walk's next hand-over or at {@link #drain()}, and
- * the chunks queued behind it are not written (their parents may be missing). {@link #close()}
+ * the chunks that have not started are not written (their parents may be missing). {@link #close()}
  * abandons the chunks that have not started (they only release their claims) and returns once the
- * thread has ended; it is idempotent.
+ * threads have ended; it is idempotent.
  */
 final class PassWriter implements AutoCloseable {
 
@@ -37,30 +45,50 @@ final class PassWriter implements AutoCloseable {
   private final Semaphore room;
   private final ExecutorService executor;
   private final Deque<Future<Integer>> pending = new ArrayDeque<>();
-  private volatile Thread thread;
+  private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private volatile boolean abandoned;
   private boolean closed;
+  // the walk's thread only: the level being submitted, its chunks, and the levels above it
+  private int level = Integer.MIN_VALUE;
+  private final List<CompletableFuture<Void>> levelChunks = new ArrayList<>();
+  private CompletableFuture<Void> levelsAbove = CompletableFuture.completedFuture(null);
 
+  /** One thread, chunks one after the other. */
   PassWriter(DirtyPaths dirty, int depth) {
+    this(dirty, depth, 1);
+  }
+
+  PassWriter(DirtyPaths dirty, int depth, int writers) {
     this.dirty = dirty;
     this.room = new Semaphore(depth);
+    AtomicInteger made = new AtomicInteger();
     this.executor =
-        Executors.newSingleThreadExecutor(
+        Executors.newFixedThreadPool(
+            writers,
             r -> {
-              Thread t = new Thread(r, "zk2zk-reconcile-writer");
+              int n = made.incrementAndGet();
+              Thread t =
+                  new Thread(
+                      r, writers == 1 ? "zk2zk-reconcile-writer" : "zk2zk-reconcile-writer-" + n);
               t.setDaemon(true);
-              thread = t;
+              threads.add(t);
               return t;
             });
   }
 
+  /** A chunk of level 0: for callers whose chunks all are of one level, or written in order. */
+  long submit(Collection<String> claimed, ChunkWrites writes)
+      throws SideUnavailableException, InterruptedException {
+    return submit(0, claimed, writes);
+  }
+
   /**
    * Queues a chunk's writes; the writer releases {@code claimed} when they are done or abandoned.
-   * Blocks while {@code depth} chunks wait.
+   * Blocks while {@code depth} chunks wait or run. Levels are submitted in increasing order.
    *
    * @return the writes decided by the chunks that finished since the last call
    */
-  long submit(Collection<String> claimed, ChunkWrites writes)
+  long submit(int chunkLevel, Collection<String> claimed, ChunkWrites writes)
       throws SideUnavailableException, InterruptedException {
     try {
       room.acquire();
@@ -68,27 +96,40 @@ final class PassWriter implements AutoCloseable {
       dirty.release(claimed);
       throw e;
     }
+    if (chunkLevel != level) {
+      levelChunks.add(levelsAbove);
+      levelsAbove = CompletableFuture.allOf(levelChunks.toArray(CompletableFuture[]::new));
+      levelChunks.clear();
+      level = chunkLevel;
+    }
+    CompletableFuture<Void> mayStart = levelsAbove;
+    CompletableFuture<Void> finished = new CompletableFuture<>();
     Future<Integer> chunk;
     try {
       chunk =
           executor.submit(
               () -> {
                 try {
+                  // earlier chunks left the queue first: the ones waited for run or are done
+                  mayStart.get();
                   return abandoned ? 0 : writes.run();
                 } catch (Exception | Error e) {
-                  abandoned = true; // the pass fails: the chunks behind this one are not written
+                  abandoned = true; // the pass fails: the chunks not started are not written
                   throw e;
                 } finally {
                   dirty.release(claimed);
                   room.release();
+                  finished.complete(null);
                 }
               });
     } catch (RuntimeException e) {
       // not queued (no thread could be made): nothing else would give these back
       dirty.release(claimed);
       room.release();
+      finished.complete(null);
       throw e;
     }
+    levelChunks.add(finished);
     pending.add(chunk);
     return collect(false);
   }
@@ -125,18 +166,17 @@ final class PassWriter implements AutoCloseable {
     }
   }
 
-  /** Stopping (an interrupt, lost leadership): the chunk being written is interrupted as well. */
+  /** Stopping (an interrupt, lost leadership): the chunks being written are interrupted as well. */
   void abandonNow() {
     abandoned = true;
-    Thread t = thread;
-    if (t != null) {
+    for (Thread t : threads) {
       t.interrupt();
     }
   }
 
   /**
-   * Abandons the chunks that have not started and waits for the thread to end; the running chunk
-   * finishes unless {@link #abandonNow()} interrupted it (a failed walk says nothing about T).
+   * Abandons the chunks that have not started and waits for the threads to end; the running chunks
+   * finish unless {@link #abandonNow()} interrupted them (a failed walk says nothing about T).
    */
   @Override
   public void close() {

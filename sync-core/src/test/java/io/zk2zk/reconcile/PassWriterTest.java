@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The pass's write stage: a chunk's claim lasts until its writes are done, chunks are written in
- * walk order on the pass's own thread, a failure reaches the walk, and no claim outlives the pass.
- * (A broken writer would rather hang than fail: every test has a deadline.)
+ * walk order on the pass's own threads (siblings two at a time, a level after the level above), a
+ * failure reaches the walk, and no claim outlives the pass. (A broken writer would rather hang than
+ * fail: every test has a deadline.)
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PassWriterTest {
@@ -84,6 +85,95 @@ class PassWriterTest {
     assertThat(order).containsExactly("/a", "/a/b", "/a/b/c", "/a/b/c/d");
     assertThat(Set.copyOf(threads)).hasSize(1);
     assertThat(threads.get(0).getName()).isEqualTo("zk2zk-reconcile-writer");
+  }
+
+  @Test
+  void chunksOfOneLevelAreWrittenTwoAtATimeAndTheNextLevelWaitsForAllOfThem() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    List<Thread> threads = new CopyOnWriteArrayList<>();
+    CountDownLatch firstStarted = new CountDownLatch(1);
+    CountDownLatch secondDone = new CountDownLatch(1);
+    CountDownLatch firstMayFinish = new CountDownLatch(1);
+    long changed = 0;
+    try (PassWriter writer = new PassWriter(dirty, 4, 2)) {
+      try {
+        changed +=
+            writer.submit(
+                0,
+                dirty.tryClaim(List.of("/a")),
+                () -> {
+                  threads.add(Thread.currentThread());
+                  firstStarted.countDown();
+                  firstMayFinish.await();
+                  events.add("/a done");
+                  return 1;
+                });
+        assertThat(firstStarted.await(20, TimeUnit.SECONDS)).isTrue();
+        changed +=
+            writer.submit(
+                0,
+                dirty.tryClaim(List.of("/b")),
+                () -> {
+                  threads.add(Thread.currentThread());
+                  events.add("/b done");
+                  secondDone.countDown();
+                  return 1;
+                });
+        // a sibling chunk does not wait for the slow one
+        assertThat(secondDone.await(20, TimeUnit.SECONDS)).isTrue();
+        changed +=
+            writer.submit(
+                1,
+                dirty.tryClaim(List.of("/a/c")),
+                () -> {
+                  events.add("/a/c started");
+                  return 1;
+                });
+        // the free thread takes the child's chunk and waits for the level above to finish
+        Thread free = threads.get(1);
+        await().atMost(DEADLINE).until(() -> free.getState() == Thread.State.WAITING);
+      } finally {
+        firstMayFinish.countDown();
+      }
+      changed += writer.drain();
+    }
+    assertThat(changed).isEqualTo(3);
+    assertThat(events).containsExactly("/b done", "/a done", "/a/c started");
+    assertThat(threads)
+        .extracting(Thread::getName)
+        .containsExactlyInAnyOrder("zk2zk-reconcile-writer-1", "zk2zk-reconcile-writer-2");
+  }
+
+  @Test
+  void withTwoWritersAFailedChunkStillStopsTheLevelsBelowIt() throws Exception {
+    CountDownLatch mayFail = new CountDownLatch(1);
+    AtomicBoolean childWrote = new AtomicBoolean();
+    PassWriter writer = new PassWriter(dirty, 4, 2);
+    try {
+      writer.submit(
+          0,
+          dirty.tryClaim(List.of("/a")),
+          () -> {
+            mayFail.await();
+            throw new SideUnavailableException("target down");
+          });
+      writer.submit(
+          1,
+          dirty.tryClaim(List.of("/a/b")),
+          () -> {
+            childWrote.set(true);
+            return 1;
+          });
+      mayFail.countDown();
+      assertThatThrownBy(writer::drain)
+          .isInstanceOf(SideUnavailableException.class)
+          .hasMessage("target down");
+    } finally {
+      mayFail.countDown();
+      writer.close();
+    }
+    assertThat(childWrote).isFalse();
+    assertThat(dirty.tryClaim(List.of("/a", "/a/b"))).containsExactlyInAnyOrder("/a", "/a/b");
   }
 
   @Test
