@@ -75,24 +75,37 @@ final class ProcessMeters {
   /** CPU seconds used by a set of processes, from when it was created. */
   static final class Cpu {
     private final long[] pids;
-    private final double start;
+    private final double[] start;
 
     Cpu(long... pids) throws IOException {
       this.pids = pids;
-      this.start = total();
+      this.start = each();
     }
 
-    private double total() throws IOException {
+    private double[] each() throws IOException {
+      double[] out = new double[pids.length];
+      for (int i = 0; i < pids.length; i++) {
+        out[i] = cpuSeconds(pids[i]);
+      }
+      return out;
+    }
+
+    /** CPU seconds each process used since creation, in the order given. */
+    double[] usedEach() throws IOException {
+      double[] now = each();
+      for (int i = 0; i < now.length; i++) {
+        now[i] -= start[i];
+      }
+      return now;
+    }
+
+    /** CPU seconds used since creation, all processes together. */
+    double used() throws IOException {
       double sum = 0;
-      for (long pid : pids) {
-        sum += cpuSeconds(pid);
+      for (double d : usedEach()) {
+        sum += d;
       }
       return sum;
-    }
-
-    /** CPU seconds used since creation. */
-    double used() throws IOException {
-      return total() - start;
     }
   }
 

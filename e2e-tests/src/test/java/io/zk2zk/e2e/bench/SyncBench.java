@@ -108,7 +108,7 @@ class SyncBench {
     ProcessMeters.Cpu serverCpu = serverCpu(sServer, servers.get(1));
     DaemonProcess daemon = startDaemon(scope, DaemonProcess.Kind.ALL_SYNC, sServer, servers.get(1));
     long inSyncAt = awaitCount(t, daemon, c -> c >= expected);
-    double serverSeconds = serverCpu.used();
+    double[] serverSeconds = serverCpu.usedEach();
     awaitCopied(source, t, "/");
     double seconds = (inSyncAt - BenchLogs.firstPassStart(daemon)) / 1000.0;
     REPORT.add(
@@ -147,7 +147,7 @@ class SyncBench {
     ProcessMeters.Cpu serverCpu = serverCpu(sServer, servers.get(1));
     DaemonProcess daemon = startDaemon(scope, DaemonProcess.Kind.ALL_SYNC, sServer, servers.get(1));
     long inSyncAt = awaitCount(t, daemon, c -> c >= expected);
-    double serverSeconds = serverCpu.used();
+    double[] serverSeconds = serverCpu.usedEach();
     double seconds = (inSyncAt - BenchLogs.firstPassStart(daemon)) / 1000.0;
     // the pass's own count, and a few subtrees compared node by node
     await("the first pass's progress line")
@@ -420,7 +420,7 @@ class SyncBench {
    * The ceiling's copy: nodes, seconds, both servers' CPU seconds and the copier's own (this JVM's,
    * which runs nothing else meanwhile), to set beside the daemon's CPU.
    */
-  record Ceiling(long nodes, double seconds, double serverCpu, double copierCpu) {
+  record Ceiling(long nodes, double seconds, double[] serverCpu, double copierCpu) {
     double rate() {
       return nodes / seconds;
     }
@@ -440,7 +440,7 @@ class SyncBench {
     assertThat((long) dst.raw().getAllChildrenNumber("/"))
         .as("the ceiling copied every node")
         .isGreaterThanOrEqualTo(nodes);
-    return new Ceiling(nodes, seconds, cpu.used(), copierSeconds);
+    return new Ceiling(nodes, seconds, cpu.usedEach(), copierSeconds);
   }
 
   private static ProcessMeters.Cpu serverCpu(ZkServerProcess a, ZkServerProcess b)
@@ -448,13 +448,21 @@ class SyncBench {
     return new ProcessMeters.Cpu(ProcessMeters.pid(a), ProcessMeters.pid(b));
   }
 
-  /** CPU of both servers: less sensitive to a busy machine than wall time. */
-  private static String serverCpuNote(double daemonRun, Ceiling ceiling) {
+  /**
+   * CPU of both servers, S + T: less sensitive to a busy machine than wall time, and it shows which
+   * server a difference from the ceiling comes from.
+   */
+  private static String serverCpuNote(double[] daemonRun, Ceiling ceiling) {
+    double[] c = ceiling.serverCpu();
     return String.format(
         Locale.ROOT,
-        "server CPU %.1f s (ceiling %.1f s); ceiling copier CPU %.1f s",
-        daemonRun,
-        ceiling.serverCpu(),
+        "server CPU %.1f s = S %.1f + T %.1f (ceiling %.1f = %.1f + %.1f); ceiling copier CPU %.1f s",
+        daemonRun[0] + daemonRun[1],
+        daemonRun[0],
+        daemonRun[1],
+        c[0] + c[1],
+        c[0],
+        c[1],
         ceiling.copierCpu());
   }
 
