@@ -1,5 +1,7 @@
 package io.zk2zk.e2e.bench;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -7,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
@@ -20,6 +23,10 @@ import org.apache.zookeeper.ZooKeeper;
  * paths per request, 3.6+), several in flight; written with {@code multi} create batches (at most
  * 500 operations or 256 KB), 8 in flight, while the next level is read. No watches, no rules, no
  * logs. Ephemeral nodes are copied as persistent ones, as all_sync does.
+ *
+ * <p>Given a third session, it also writes what t_sync must write for every copy: a record, an
+ * empty node under {@link #RECORDS}, in a batch answered before the batch of copies it names is
+ * sent.
  */
 final class CeilingCopier {
 
@@ -29,24 +36,40 @@ final class CeilingCopier {
   private static final int WRITE_BYTES = 256 * 1024;
   private static final int WRITES_IN_FLIGHT = 8;
 
+  /** Where the record-writing copier puts its records. */
+  static final String RECORDS = "/bench_records";
+
   private final ZooKeeper from;
   private final ZooKeeper to;
+  private final ZooKeeper records;
   private final Set<String> excluded;
   private final Semaphore writes = new Semaphore(WRITES_IN_FLIGHT);
   private final AtomicReference<KeeperException> failure = new AtomicReference<>();
   private final List<CompletableFuture<Void>> pendingWrites = new ArrayList<>();
   private List<Op> batch = new ArrayList<>();
+  private List<Op> recordBatch = new ArrayList<>();
   private int batchBytes;
   private long copied;
 
   CeilingCopier(ZooKeeper from, ZooKeeper to, Set<String> excluded) {
+    this(from, to, null, excluded);
+  }
+
+  /**
+   * @param records where each copy's record is written first (null for none)
+   */
+  CeilingCopier(ZooKeeper from, ZooKeeper to, ZooKeeper records, Set<String> excluded) {
     this.from = from;
     this.to = to;
+    this.records = records;
     this.excluded = excluded;
   }
 
   /** Copies everything below {@code /} but the excluded subtrees; returns the nodes created. */
   long copyAll() throws Exception {
+    if (records != null) {
+      records.create(RECORDS, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+    }
     List<String> level = List.of("/");
     while (!level.isEmpty()) {
       List<String> next = new ArrayList<>();
@@ -114,6 +137,14 @@ final class CeilingCopier {
       flush();
     }
     batch.add(Op.create(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+    if (records != null) {
+      recordBatch.add(
+          Op.create(
+              RECORDS + "/" + URLEncoder.encode(path, StandardCharsets.UTF_8),
+              new byte[0],
+              ZooDefs.Ids.OPEN_ACL_UNSAFE,
+              CreateMode.PERSISTENT));
+    }
     batchBytes += weight;
     copied++;
   }
@@ -127,16 +158,33 @@ final class CeilingCopier {
       throw failure.get();
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    to.multi(
-        batch,
+    List<Op> copies = batch;
+    AsyncCallback.MultiCallback copied =
         (rc, path, ctx, results) -> {
           if (rc != 0) {
             failure.compareAndSet(null, KeeperException.create(KeeperException.Code.get(rc)));
           }
           writes.release();
           done.complete(null);
-        },
-        null);
+        };
+    if (records == null) {
+      to.multi(copies, copied, null);
+    } else {
+      // the copies only once their records are there, as t_sync must
+      records.multi(
+          recordBatch,
+          (rc, path, ctx, results) -> {
+            if (rc != 0) {
+              failure.compareAndSet(null, KeeperException.create(KeeperException.Code.get(rc)));
+              writes.release();
+              done.complete(null);
+            } else {
+              to.multi(copies, copied, null);
+            }
+          },
+          null);
+      recordBatch = new ArrayList<>();
+    }
     pendingWrites.removeIf(CompletableFuture::isDone);
     pendingWrites.add(done);
     batch = new ArrayList<>();
