@@ -27,7 +27,7 @@ public record Tuning(
     int multiInFlight,
     int maxRequestBytes) {
 
-  public static final int AUTO_WORKER_NUM = 4;
+  public static final int AUTO_WORKER_NUM = 8;
   public static final int AUTO_WORKER_BATCH = 500;
   public static final int AUTO_RETRY_COUNT = 5;
   public static final int AUTO_WATCH_READS = 500;
