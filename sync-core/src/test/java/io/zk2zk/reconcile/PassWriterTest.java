@@ -146,9 +146,19 @@ class PassWriterTest {
 
   @Test
   void withTwoWritersAFailedChunkStillStopsTheLevelsBelowIt() throws Exception {
+    assertAFailedChunkStopsTheNextOne(new PassWriter(dirty, 4, 2), "/a/b", 1);
+  }
+
+  @Test
+  void aFailedChunkFailsThePassAndTheChunksQueuedBehindItAreNotWritten() throws Exception {
+    assertAFailedChunkStopsTheNextOne(new PassWriter(dirty, 2), "/b", 0);
+  }
+
+  /** Fails a chunk of /a, then submits one of {@code next} at {@code level}: never written. */
+  private void assertAFailedChunkStopsTheNextOne(PassWriter writer, String next, int level)
+      throws Exception {
     CountDownLatch mayFail = new CountDownLatch(1);
-    AtomicBoolean childWrote = new AtomicBoolean();
-    PassWriter writer = new PassWriter(dirty, 4, 2);
+    AtomicBoolean nextWrote = new AtomicBoolean();
     try {
       writer.submit(
           0,
@@ -158,10 +168,10 @@ class PassWriterTest {
             throw new SideUnavailableException("target down");
           });
       writer.submit(
-          1,
-          dirty.tryClaim(List.of("/a/b")),
+          level,
+          dirty.tryClaim(List.of(next)),
           () -> {
-            childWrote.set(true);
+            nextWrote.set(true);
             return 1;
           });
       mayFail.countDown();
@@ -172,39 +182,9 @@ class PassWriterTest {
       mayFail.countDown();
       writer.close();
     }
-    assertThat(childWrote).isFalse();
-    assertThat(dirty.tryClaim(List.of("/a", "/a/b"))).containsExactlyInAnyOrder("/a", "/a/b");
-  }
-
-  @Test
-  void aFailedChunkFailsThePassAndTheChunksQueuedBehindItAreNotWritten() throws Exception {
-    CountDownLatch mayFail = new CountDownLatch(1);
-    AtomicBoolean laterChunkWrote = new AtomicBoolean();
-    PassWriter writer = new PassWriter(dirty, 2);
-    try {
-      writer.submit(
-          dirty.tryClaim(List.of("/a")),
-          () -> {
-            mayFail.await();
-            throw new SideUnavailableException("target down");
-          });
-      writer.submit(
-          dirty.tryClaim(List.of("/b")),
-          () -> {
-            laterChunkWrote.set(true);
-            return 1;
-          });
-      mayFail.countDown();
-      assertThatThrownBy(writer::drain)
-          .isInstanceOf(SideUnavailableException.class)
-          .hasMessage("target down");
-    } finally {
-      mayFail.countDown();
-      writer.close();
-    }
-    assertThat(laterChunkWrote).isFalse();
+    assertThat(nextWrote).isFalse();
     // every claim is back: the next pass and the workers may sync these paths
-    assertThat(dirty.tryClaim(List.of("/a", "/b"))).containsExactlyInAnyOrder("/a", "/b");
+    assertThat(dirty.tryClaim(List.of("/a", next))).containsExactlyInAnyOrder("/a", next);
   }
 
   @Test

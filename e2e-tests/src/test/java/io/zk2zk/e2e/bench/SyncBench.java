@@ -218,7 +218,7 @@ class SyncBench {
 
     Ceiling ceiling = ceiling(scope, sServer, servers.get(2));
     REPORT.add(burstRow(scenario, b, inSyncAt, ceiling, daemon, sServer));
-    REPORT.add(catchUpRow(scenario, c, caughtUpAt, ceiling, daemon, sServer));
+    REPORT.add(catchUpRow(scenario, c, caughtUpAt, ceiling, daemon, sServer, ""));
   }
 
   @Test
@@ -301,7 +301,7 @@ class SyncBench {
 
     String scenario = "burst: 10,000 deletes";
     REPORT.add(burstRow(scenario, b, inSyncAt, ceiling, daemon, sServer));
-    REPORT.add(catchUpRow(scenario, c, caughtUpAt, ceiling, daemon, sServer));
+    REPORT.add(catchUpRow(scenario, c, caughtUpAt, ceiling, daemon, sServer, ""));
   }
 
   // ---- steady writes ----------------------------------------------------------------------------
@@ -557,19 +557,8 @@ class SyncBench {
       long inSyncAt,
       Ceiling ceiling,
       DaemonProcess daemon,
-      ZkServerProcess source)
-      throws Exception {
-    return catchUpRow(scenario, b, inSyncAt, ceiling, daemon, source, "");
-  }
-
-  private static BenchReport.Row catchUpRow(
-      String scenario,
-      Burst b,
-      long inSyncAt,
-      Ceiling ceiling,
-      DaemonProcess daemon,
       ZkServerProcess source,
-      String more)
+      String moreNote)
       throws Exception {
     return row(
         scenario.replace("burst: ", "") + ", catch-up",
@@ -578,7 +567,8 @@ class SyncBench {
         ceiling,
         daemon,
         source,
-        "written while the daemon was stopped (SIGSTOP); from its SIGCONT until in sync" + more);
+        "written while the daemon was stopped (SIGSTOP); from its SIGCONT until in sync"
+            + moreNote);
   }
 
   private static BenchReport.Row burstRow(
