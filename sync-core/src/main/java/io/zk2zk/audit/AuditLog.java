@@ -26,7 +26,19 @@ public final class AuditLog {
 
   /** One write the daemon made or failed to make. */
   public void write(AuditOperation op, boolean success, String extra, String path) {
-    monitor.info("[{}]\t[{}]\t[{}]\t[{}]", op, success ? "success" : "fail", clean(extra), path);
+    if (monitor.isInfoEnabled()) {
+      // one line per node copied: concatenated here, not parsed for placeholders per line
+      monitor.info(
+          "["
+              + op
+              + "]\t["
+              + (success ? "success" : "fail")
+              + "]\t["
+              + clean(extra)
+              + "]\t["
+              + path
+              + "]");
+    }
     listener.written(op, success, extra, path);
   }
 
