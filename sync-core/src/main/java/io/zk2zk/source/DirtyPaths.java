@@ -100,12 +100,13 @@ public final class DirtyPaths {
   public Set<String> tryClaim(Collection<String> paths) {
     lock.lock();
     try {
-      Set<String> claimed = new HashSet<>();
+      // a pass claims thousands at a time, mostly with nothing pending: no rehashing, no lookups
+      Set<String> claimed = new HashSet<>((int) (paths.size() / 0.75f) + 1);
       for (String p : paths) {
         if (inFlight.putIfAbsent(p, NOT_MARKED) == null) {
           claimed.add(p);
           // a pending mark may be newer than the claimer's read: sync once more after release
-          Mark pendingMark = pending.remove(p);
+          Mark pendingMark = pending.isEmpty() ? null : pending.remove(p);
           if (pendingMark != null) {
             remarked.merge(p, pendingMark, Mark::merge);
           }
@@ -125,7 +126,7 @@ public final class DirtyPaths {
     try {
       for (String p : paths) {
         inFlight.remove(p);
-        Mark again = remarked.remove(p);
+        Mark again = remarked.isEmpty() ? null : remarked.remove(p);
         if (again != null) {
           pending.merge(p, again, Mark::merge);
         }
