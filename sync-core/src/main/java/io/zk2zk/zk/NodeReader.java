@@ -184,51 +184,36 @@ public final class NodeReader {
   }
 
   /**
-   * Multi reads in two steps: getData of every path, then getChildren only of the nodes whose stat
-   * counts children. Most nodes of a large tree are leaves: the second step halves the requests a
-   * walk sends, and the work both the server and this client do for them.
+   * Multi reads in two steps: getData of every path, then getData and getChildren again of the
+   * nodes whose stat counts children. Most nodes of a large tree are leaves: the second step halves
+   * the requests a walk sends, and the work both the server and this client do for them. A node
+   * with children is answered from the second step alone, so that its stat (the sequence counter)
+   * and its children are read together, as before.
    */
   private static Issued issueMulti(ZkSide side, List<String> paths, boolean withChildren) {
-    List<List<String>> chunks = new ArrayList<>();
-    List<CompletableFuture<Reply>> replies = new ArrayList<>();
+    List<Batch> batches = new ArrayList<>();
     for (int from = 0; from < paths.size(); from += MULTI_READ_PATHS) {
-      List<String> chunk = paths.subList(from, Math.min(paths.size(), from + MULTI_READ_PATHS));
-      List<Op> ops = new ArrayList<>(chunk.size());
-      for (String p : chunk) {
-        ops.add(Op.getData(p));
-      }
-      chunks.add(chunk);
-      replies.add(side.multi(ops));
+      batches.add(
+          new Batch(
+              side,
+              paths.subList(from, Math.min(paths.size(), from + MULTI_READ_PATHS)),
+              withChildren));
     }
     return () -> {
-      List<Reply> data = new ArrayList<>(chunks.size());
-      List<ChildReads> children = new ArrayList<>(chunks.size());
-      for (int k = 0; k < chunks.size(); k++) {
-        Reply r = ZkSide.await(replies.get(k), side.replyTimeout());
-        if (r.isTransient()) {
-          throw new SideUnavailableException(side.role() + " unavailable: " + r.code());
-        }
-        boolean whole = r.results() != null && r.results().size() == chunks.get(k).size();
-        data.add(whole ? r : null);
-        children.add(whole && withChildren ? ChildReads.send(side, chunks.get(k), r) : null);
+      for (Batch b : batches) {
+        b.sendSecondStep();
       }
       List<Result> out = new ArrayList<>(paths.size());
-      for (int k = 0; k < chunks.size(); k++) {
-        List<String> chunk = chunks.get(k);
-        List<Reply> kids = children.get(k) != null ? children.get(k).collect(side) : null;
-        if (data.get(k) == null || (withChildren && kids == null)) {
-          // e.g. a path the client refuses: read this chunk one path at a time instead
-          out.addAll(issueSingly(side, chunk, withChildren, null).collect());
+      for (Batch b : batches) {
+        List<Reply[]> read = b.collect();
+        if (read == null) {
+          // e.g. a path the client refuses: read this batch one path at a time instead
+          out.addAll(issueSingly(side, b.paths, withChildren, null).collect());
           continue;
         }
-        List<OpResult> results = data.get(k).results();
-        for (int i = 0; i < chunk.size(); i++) {
-          out.add(
-              combine(
-                  side,
-                  chunk.get(i),
-                  fromOpResult(results.get(i)),
-                  kids != null ? kids.get(i) : null));
+        for (int i = 0; i < b.paths.size(); i++) {
+          Reply[] r = read.get(i);
+          out.add(combine(side, b.paths.get(i), r[0], r[1]));
         }
       }
       return out;
@@ -238,38 +223,142 @@ public final class NodeReader {
   /** A leaf's children, as a getChildren would have answered them. */
   private static final Reply NO_CHILDREN = new Reply(Code.OK, null, null, List.of(), null);
 
-  /** The getChildren reads of a chunk's nodes that have children, sent and not yet collected. */
-  private record ChildReads(int[] positions, int size, CompletableFuture<Reply> reply) {
-
-    static ChildReads send(ZkSide side, List<String> chunk, Reply data) {
-      int[] positions = new int[chunk.size()];
-      int n = 0;
-      List<Op> ops = new ArrayList<>();
-      for (int i = 0; i < chunk.size(); i++) {
-        if (data.results().get(i) instanceof OpResult.GetDataResult d
-            && d.getStat().getNumChildren() > 0) {
-          positions[n++] = i;
-          ops.add(Op.getChildren(chunk.get(i)));
-        }
-      }
-      return new ChildReads(
-          Arrays.copyOf(positions, n), chunk.size(), n == 0 ? null : side.multi(ops));
+  /**
+   * One multi read batch of a chunk in its two steps. The second step is sent from the first's
+   * reply callback when a request may go at once (the walk's read-ahead then covers it), else by
+   * the collecting thread.
+   */
+  private static final class Batch {
+    private enum Step {
+      WAITING,
+      SENT,
+      TAKEN
     }
 
-    /** One children reply per chunk path, or null when this chunk must be read singly. */
-    List<Reply> collect(ZkSide side) throws SideUnavailableException, InterruptedException {
-      Reply[] out = new Reply[size];
-      Arrays.fill(out, NO_CHILDREN);
-      if (reply != null) {
-        Reply r = ZkSide.await(reply, side.replyTimeout());
-        if (r.isTransient()) {
-          throw new SideUnavailableException(side.role() + " unavailable: " + r.code());
+    private final ZkSide side;
+    final List<String> paths;
+    private final boolean withChildren;
+    private final CompletableFuture<Reply> first;
+    private Step step = Step.WAITING;
+    private int[] parents = new int[0];
+    private CompletableFuture<Reply> second;
+
+    Batch(ZkSide side, List<String> paths, boolean withChildren) {
+      this.side = side;
+      this.paths = paths;
+      this.withChildren = withChildren;
+      List<Op> ops = new ArrayList<>(paths.size());
+      for (String p : paths) {
+        ops.add(Op.getData(p));
+      }
+      this.first = side.multi(ops);
+      if (withChildren) {
+        // on ZooKeeper's event thread, which must not wait: see ZkSide.multiIfFree. Whatever this
+        // does not send (no permit free, or it failed), the collecting thread sends.
+        first.thenRun(this::sendEarly);
+      }
+    }
+
+    private synchronized void sendEarly() {
+      if (step != Step.WAITING) {
+        return;
+      }
+      List<Op> ops = secondOps();
+      if (ops == null) {
+        step = Step.SENT; // nothing to send: the first step answers every path
+        return;
+      }
+      CompletableFuture<Reply> f = side.multiIfFree(ops);
+      if (f != null) {
+        second = f;
+        step = Step.SENT;
+      }
+    }
+
+    /** The collecting thread sends the second step if the callback could not. */
+    void sendSecondStep() throws SideUnavailableException, InterruptedException {
+      if (!withChildren) {
+        return;
+      }
+      Reply r = ZkSide.await(first, side.replyTimeout());
+      if (r.isTransient()) {
+        throw new SideUnavailableException(side.role() + " unavailable: " + r.code());
+      }
+      List<Op> ops;
+      synchronized (this) {
+        if (step != Step.WAITING) {
+          return;
         }
-        if (r.results() == null || r.results().size() != positions.length) {
+        step = Step.TAKEN; // from here the callback leaves it to this thread
+        ops = secondOps();
+      }
+      if (ops != null) {
+        CompletableFuture<Reply> f = side.multi(ops); // may wait for a permit: outside the lock
+        synchronized (this) {
+          second = f;
+        }
+      }
+    }
+
+    /**
+     * getData and getChildren of the nodes whose first read counts children, remembering their
+     * positions; null when there is none, or when the first step did not answer path by path.
+     */
+    private List<Op> secondOps() {
+      Reply r = first.getNow(null);
+      if (r == null || r.results() == null || r.results().size() != paths.size()) {
+        return null;
+      }
+      int[] positions = new int[paths.size()];
+      int n = 0;
+      List<Op> ops = new ArrayList<>();
+      for (int i = 0; i < paths.size(); i++) {
+        if (r.results().get(i) instanceof OpResult.GetDataResult d
+            && d.getStat().getNumChildren() > 0) {
+          positions[n++] = i;
+          ops.add(Op.getData(paths.get(i)));
+          ops.add(Op.getChildren(paths.get(i)));
+        }
+      }
+      parents = Arrays.copyOf(positions, n);
+      return n == 0 ? null : ops;
+    }
+
+    /**
+     * One {data, children} reply pair per path (children null without {@code withChildren}), or
+     * null when this batch must be read singly.
+     */
+    List<Reply[]> collect() throws SideUnavailableException, InterruptedException {
+      Reply r = ZkSide.await(first, side.replyTimeout());
+      if (r.isTransient()) {
+        throw new SideUnavailableException(side.role() + " unavailable: " + r.code());
+      }
+      if (r.results() == null || r.results().size() != paths.size()) {
+        return null;
+      }
+      Reply[][] out = new Reply[paths.size()][];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = new Reply[] {fromOpResult(r.results().get(i)), withChildren ? NO_CHILDREN : null};
+      }
+      CompletableFuture<Reply> again;
+      int[] positions;
+      synchronized (this) {
+        again = second;
+        positions = parents;
+      }
+      if (again != null) {
+        Reply a = ZkSide.await(again, side.replyTimeout());
+        if (a.isTransient()) {
+          throw new SideUnavailableException(side.role() + " unavailable: " + a.code());
+        }
+        if (a.results() == null || a.results().size() != positions.length * 2) {
           return null;
         }
         for (int j = 0; j < positions.length; j++) {
-          out[positions[j]] = fromOpResult(r.results().get(j));
+          out[positions[j]] =
+              new Reply[] {
+                fromOpResult(a.results().get(2 * j)), fromOpResult(a.results().get(2 * j + 1))
+              };
         }
       }
       return Arrays.asList(out);

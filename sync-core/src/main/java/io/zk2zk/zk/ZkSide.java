@@ -341,13 +341,28 @@ public final class ZkSide implements Closeable {
   }
 
   public CompletableFuture<Reply> multi(List<Op> ops) {
-    return issue(
-        (zk, f) ->
-            zk.multi(
-                ops,
-                (rc, p, ctx, results) ->
-                    f.complete(new Reply(Reply.code(rc), null, null, null, results)),
-                null));
+    return issue(multiRequest(ops));
+  }
+
+  /**
+   * As {@link #multi(List)} if a request may be sent at once, else null: for callers that must not
+   * wait, such as a reply's callback on ZooKeeper's event thread (the permits it would wait for are
+   * given back on that very thread).
+   */
+  public CompletableFuture<Reply> multiIfFree(List<Op> ops) {
+    if (state.get() != State.STARTED || !inFlight.tryAcquire()) {
+      return null;
+    }
+    return send(multiRequest(ops));
+  }
+
+  private static Request multiRequest(List<Op> ops) {
+    return (zk, f) ->
+        zk.multi(
+            ops,
+            (rc, p, ctx, results) ->
+                f.complete(new Reply(Reply.code(rc), null, null, null, results)),
+            null);
   }
 
   /** Creates an ephemeral node (plain create: accepted by every server version). */
@@ -408,6 +423,12 @@ public final class ZkSide implements Closeable {
       reply.complete(new Reply(Code.CONNECTIONLOSS, null, null, null, null));
       return reply;
     }
+    return send(request);
+  }
+
+  /** Sends a request whose in-flight permit is taken. */
+  private CompletableFuture<Reply> send(Request request) {
+    CompletableFuture<Reply> reply = new CompletableFuture<>();
     // released exactly once: by the reply, or by a waiter that gave up (see await)
     reply.whenComplete((r, t) -> inFlight.release());
     try {
