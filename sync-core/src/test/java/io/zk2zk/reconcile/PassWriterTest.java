@@ -154,6 +154,54 @@ class PassWriterTest {
     assertAFailedChunkStopsTheNextOne(new PassWriter(dirty, 2), "/b", 0);
   }
 
+  @Test
+  void aSiblingsFailureStopsTheNextLevelEvenWhenTheOtherSiblingSucceeds() throws Exception {
+    CountDownLatch aMayFinish = new CountDownLatch(1);
+    AtomicBoolean childWrote = new AtomicBoolean();
+    PassWriter writer = new PassWriter(dirty, 4, 2);
+    try {
+      writer.submit(
+          0,
+          dirty.tryClaim(List.of("/a")),
+          () -> {
+            aMayFinish.await();
+            return 1;
+          });
+      writer.submit(
+          0,
+          dirty.tryClaim(List.of("/b")),
+          () -> {
+            throw new SideUnavailableException("target down");
+          });
+      // /b's chunk has ended (its claim is back) while /a's still runs
+      await().atMost(DEADLINE).until(() -> claimable("/b"));
+      writer.submit(
+          1,
+          dirty.tryClaim(List.of("/a/c")),
+          () -> {
+            childWrote.set(true);
+            return 1;
+          });
+      aMayFinish.countDown();
+      assertThatThrownBy(writer::drain)
+          .isInstanceOf(SideUnavailableException.class)
+          .hasMessage("target down");
+    } finally {
+      aMayFinish.countDown();
+      writer.close();
+    }
+    assertThat(childWrote).isFalse();
+    assertThat(dirty.tryClaim(List.of("/a", "/b", "/a/c")))
+        .containsExactlyInAnyOrder("/a", "/b", "/a/c");
+  }
+
+  /** Whether nobody holds {@code path}; leaves it unclaimed. */
+  private boolean claimable(String path) {
+    Set<String> claimed = dirty.tryClaim(List.of(path));
+    dirty.release(claimed);
+    return !claimed.isEmpty();
+  }
+
   /** Fails a chunk of /a, then submits one of {@code next} at {@code level}: never written. */
   private void assertAFailedChunkStopsTheNextOne(PassWriter writer, String next, int level)
       throws Exception {
