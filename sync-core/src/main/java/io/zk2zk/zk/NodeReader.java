@@ -325,6 +325,14 @@ public final class NodeReader {
     }
 
     /**
+     * Whether the batch got no answer path by path: the client refused a path of it (the others
+     * then answer RUNTIMEINCONSISTENCY, not executed), or the reply has no results.
+     */
+    private static boolean refused(Reply r) {
+      return r.code() == Code.BADARGUMENTS || r.results() == null;
+    }
+
+    /**
      * One {data, children} reply pair per path (children null without {@code withChildren}), or
      * null when this batch must be read singly.
      */
@@ -333,7 +341,7 @@ public final class NodeReader {
       if (r.isTransient()) {
         throw new SideUnavailableException(side.role() + " unavailable: " + r.code());
       }
-      if (r.results() == null || r.results().size() != paths.size()) {
+      if (refused(r) || r.results().size() != paths.size()) {
         return null;
       }
       Reply[][] out = new Reply[paths.size()][];
@@ -351,7 +359,7 @@ public final class NodeReader {
         if (a.isTransient()) {
           throw new SideUnavailableException(side.role() + " unavailable: " + a.code());
         }
-        if (a.results() == null || a.results().size() != positions.length * 2) {
+        if (refused(a) || a.results().size() != positions.length * 2) {
           return null;
         }
         for (int j = 0; j < positions.length; j++) {
