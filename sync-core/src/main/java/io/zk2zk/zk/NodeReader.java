@@ -128,10 +128,7 @@ public final class NodeReader {
         out.add(r);
         continue;
       }
-      Reply a = ZkSide.await(acls.get(i), side.replyTimeout());
-      if (a.isTransient()) {
-        throw new SideUnavailableException(side.role() + " unavailable: " + a.code());
-      }
+      Reply a = answer(side, acls.get(i));
       if (a.code() == Code.NONODE) {
         out.add(new Result(r.path(), NodeState.ABSENT, null));
       } else if (!a.ok()) {
@@ -149,7 +146,21 @@ public final class NodeReader {
     return out;
   }
 
-  /** Paths per {@code multi} read batch: 2 requests each, a few hundred per round trip. */
+  /**
+   * Waits for one reply; a lost connection or session fails the whole read.
+   *
+   * @throws SideUnavailableException when the reply says the side is unavailable
+   */
+  private static Reply answer(ZkSide side, CompletableFuture<Reply> f)
+      throws SideUnavailableException, InterruptedException {
+    Reply r = ZkSide.await(f, side.replyTimeout());
+    if (r.isTransient()) {
+      throw new SideUnavailableException(side.role() + " unavailable: " + r.code());
+    }
+    return r;
+  }
+
+  /** Paths per {@code multi} read batch: a few hundred per round trip. */
   private static final int MULTI_READ_PATHS = 200;
 
   private static Issued issuePlain(
@@ -205,15 +216,9 @@ public final class NodeReader {
       }
       List<Result> out = new ArrayList<>(paths.size());
       for (Batch b : batches) {
-        List<Reply[]> read = b.collect();
-        if (read == null) {
+        if (!b.collectInto(out)) {
           // e.g. a path the client refuses: read this batch one path at a time instead
           out.addAll(issueSingly(side, b.paths, withChildren, null).collect());
-          continue;
-        }
-        for (int i = 0; i < b.paths.size(); i++) {
-          Reply[] r = read.get(i);
-          out.add(combine(side, b.paths.get(i), r[0], r[1]));
         }
       }
       return out;
@@ -280,10 +285,7 @@ public final class NodeReader {
       if (!withChildren) {
         return;
       }
-      Reply r = ZkSide.await(first, side.replyTimeout());
-      if (r.isTransient()) {
-        throw new SideUnavailableException(side.role() + " unavailable: " + r.code());
-      }
+      answer(side, first); // a lost side fails the read here, before a second step is sent
       List<Op> ops;
       synchronized (this) {
         if (step != Step.WAITING) {
@@ -333,20 +335,13 @@ public final class NodeReader {
     }
 
     /**
-     * One {data, children} reply pair per path (children null without {@code withChildren}), or
-     * null when this batch must be read singly.
+     * Adds one result per path to {@code out} and returns true, or adds nothing and returns false
+     * when this batch must be read singly.
      */
-    List<Reply[]> collect() throws SideUnavailableException, InterruptedException {
-      Reply r = ZkSide.await(first, side.replyTimeout());
-      if (r.isTransient()) {
-        throw new SideUnavailableException(side.role() + " unavailable: " + r.code());
-      }
+    boolean collectInto(List<Result> out) throws SideUnavailableException, InterruptedException {
+      Reply r = answer(side, first);
       if (refused(r) || r.results().size() != paths.size()) {
-        return null;
-      }
-      Reply[][] out = new Reply[paths.size()][];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = new Reply[] {fromOpResult(r.results().get(i)), withChildren ? NO_CHILDREN : null};
+        return false;
       }
       CompletableFuture<Reply> again;
       int[] positions;
@@ -354,22 +349,30 @@ public final class NodeReader {
         again = second;
         positions = parents;
       }
+      List<OpResult> withKids = null;
       if (again != null) {
-        Reply a = ZkSide.await(again, side.replyTimeout());
-        if (a.isTransient()) {
-          throw new SideUnavailableException(side.role() + " unavailable: " + a.code());
-        }
+        Reply a = answer(side, again);
         if (refused(a) || a.results().size() != positions.length * 2) {
-          return null;
+          return false;
         }
-        for (int j = 0; j < positions.length; j++) {
-          out[positions[j]] =
-              new Reply[] {
-                fromOpResult(a.results().get(2 * j)), fromOpResult(a.results().get(2 * j + 1))
-              };
+        withKids = a.results();
+      }
+      // nodes with children are answered from the second step: data and children read together
+      for (int i = 0, j = 0; i < paths.size(); i++) {
+        if (withKids != null && j < positions.length && positions[j] == i) {
+          out.add(
+              combine(
+                  side,
+                  paths.get(i),
+                  fromOpResult(withKids.get(2 * j)),
+                  fromOpResult(withKids.get(2 * j + 1))));
+          j++;
+        } else {
+          Reply children = withChildren ? NO_CHILDREN : null;
+          out.add(combine(side, paths.get(i), fromOpResult(r.results().get(i)), children));
         }
       }
-      return Arrays.asList(out);
+      return true;
     }
   }
 
@@ -456,10 +459,7 @@ public final class NodeReader {
     }
     Presence[] out = new Presence[paths.size()];
     for (int i = 0; i < out.length; i++) {
-      Reply r = ZkSide.await(replies.get(i), side.replyTimeout());
-      if (r.isTransient()) {
-        throw new SideUnavailableException(side.role() + " unavailable: " + r.code());
-      }
+      Reply r = answer(side, replies.get(i));
       out[i] =
           r.ok() ? Presence.PRESENT : r.code() == Code.NONODE ? Presence.ABSENT : Presence.UNKNOWN;
     }
