@@ -175,9 +175,7 @@ final class CeilingCopier {
           recordBatch,
           (rc, path, ctx, results) -> {
             if (rc != 0) {
-              failure.compareAndSet(null, KeeperException.create(KeeperException.Code.get(rc)));
-              writes.release();
-              done.complete(null);
+              copied.processResult(rc, path, ctx, results); // fails the copy, ends the batch
             } else {
               to.multi(copies, copied, null);
             }
