@@ -9,6 +9,7 @@ import io.zk2zk.decide.SyncRules;
 import io.zk2zk.decide.SyncScope;
 import io.zk2zk.decide.TSyncRules;
 import io.zk2zk.ha.LeaderElection;
+import io.zk2zk.lifecycle.Lifecycle;
 import io.zk2zk.metrics.HealthCheck;
 import io.zk2zk.metrics.MetricsServer;
 import io.zk2zk.metrics.SyncMetrics;
@@ -26,7 +27,6 @@ import io.zk2zk.zk.Reply;
 import io.zk2zk.zk.StartupException;
 import io.zk2zk.zk.ZkSide;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.zookeeper.KeeperException.Code;
@@ -46,16 +46,10 @@ public final class SyncDaemon implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SyncDaemon.class);
 
-  private enum State {
-    LATENT,
-    STARTED,
-    CLOSED
-  }
-
   private final SyncConfig config;
   private final Consumer<PassResult> passListener;
   private final Consumer<Throwable> onFatal;
-  private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+  private final Lifecycle lifecycle = new Lifecycle();
   private ZkSide source;
   private ZkSide target;
   private ZkSide recordSide;
@@ -86,9 +80,7 @@ public final class SyncDaemon implements AutoCloseable {
 
   /** Connects and starts syncing; returns once the initial reconcile has been scheduled. */
   public void start() throws StartupException, InterruptedException {
-    if (!state.compareAndSet(State.LATENT, State.STARTED)) {
-      throw new IllegalStateException("already started");
-    }
+    lifecycle.startOnce();
     boolean allSync = config.kind() == DaemonKind.ALL_SYNC;
     int reads = Math.max(config.tuning().walkReadsInFlight(), config.tuning().watchReadsInFlight());
     source =
@@ -209,7 +201,7 @@ public final class SyncDaemon implements AutoCloseable {
    * Runs from start, or for each term as the elected leader.
    */
   private synchronized void startSyncing() throws InterruptedException {
-    if (state.get() != State.STARTED || reconcileLoop != null) {
+    if (!lifecycle.isStarted() || reconcileLoop != null) {
       return;
     }
     boolean allSync = config.kind() == DaemonKind.ALL_SYNC;
@@ -376,7 +368,7 @@ public final class SyncDaemon implements AutoCloseable {
   /** Stops taking work, lets in-flight writes end, closes both sessions. Idempotent. */
   @Override
   public void close() {
-    if (state.getAndSet(State.CLOSED) != State.STARTED) {
+    if (!lifecycle.close()) {
       return;
     }
     log.info("{} stopping", config.kind().commandName());

@@ -3,6 +3,8 @@ package io.zk2zk.ha;
 import io.zk2zk.config.DaemonKind;
 import io.zk2zk.decide.RecordName;
 import io.zk2zk.decide.SyncScope;
+import io.zk2zk.lifecycle.Lifecycle;
+import io.zk2zk.lifecycle.NamedThreads;
 import io.zk2zk.zk.Reply;
 import io.zk2zk.zk.StartupException;
 import io.zk2zk.zk.ZkSide;
@@ -12,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.recipes.leader.Participant;
@@ -57,24 +58,13 @@ public final class LeaderElection implements AutoCloseable {
     void stopSyncing();
   }
 
-  private enum State {
-    LATENT,
-    STARTED,
-    CLOSED
-  }
-
   private final ZkSide side;
   private final String path;
   private final String id;
   private final Leadership leadership;
-  private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+  private final Lifecycle lifecycle = new Lifecycle();
   private final ScheduledExecutorService events =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "zk2zk-ha");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(NamedThreads.named("zk2zk-ha"));
   private volatile LeaderLatch latch;
   // touched only on the zk2zk-ha thread
   private boolean syncing;
@@ -113,9 +103,7 @@ public final class LeaderElection implements AutoCloseable {
 
   /** Opens the election's session and joins the election; returns without waiting for the lead. */
   public void start(Duration wait) throws StartupException, InterruptedException {
-    if (!state.compareAndSet(State.LATENT, State.STARTED)) {
-      throw new IllegalStateException("already started");
-    }
+    lifecycle.startOnce();
     side.start(wait);
     if (side.serverVersion().startsWith("3.4.")) {
       throw new StartupException(
@@ -181,7 +169,7 @@ public final class LeaderElection implements AutoCloseable {
 
   private void checkJoined() {
     LeaderLatch l = latch;
-    if (state.get() == State.STARTED && l != null && l.getOurPath() == null) {
+    if (lifecycle.isStarted() && l != null && l.getOurPath() == null) {
       log.error(
           "this instance has no node in the leader election under {} on T yet and cannot lead;"
               + " check its rights on {} (--logLevel debug shows Curator's reason)",
@@ -193,7 +181,7 @@ public final class LeaderElection implements AutoCloseable {
   /** True while this instance holds the lead; false at once when the election session falters. */
   public boolean isLeader() {
     LeaderLatch l = latch;
-    return l != null && l.hasLeadership() && state.get() == State.STARTED;
+    return l != null && l.hasLeadership() && lifecycle.isStarted();
   }
 
   /** This instance's participant id. */
@@ -203,7 +191,7 @@ public final class LeaderElection implements AutoCloseable {
 
   /** Starts syncing, unless the lead is already gone again (a "deposed" event follows). */
   private void elected() {
-    if (state.get() == State.STARTED && isLeader() && !syncing) {
+    if (lifecycle.isStarted() && isLeader() && !syncing) {
       log.info("elected leader ({}), starting to sync", id);
       syncing = true;
       reportedLeader = id;
@@ -220,7 +208,7 @@ public final class LeaderElection implements AutoCloseable {
    * threads stopped, so a new term starts afresh (an "elected" event follows).
    */
   private void deposed() {
-    if (state.get() == State.STARTED && syncing) {
+    if (lifecycle.isStarted() && syncing) {
       log.warn(
           "lost the lead ({}), stopping to sync and standing by",
           side.isConnected()
@@ -234,7 +222,7 @@ public final class LeaderElection implements AutoCloseable {
 
   /** Logs who leads when it changed, and watches the election for the next change. */
   private void reportLeader() {
-    if (state.get() != State.STARTED || isLeader()) {
+    if (!lifecycle.isStarted() || isLeader()) {
       return;
     }
     Watcher onChange = e -> submit(this::reportLeader);
@@ -279,7 +267,7 @@ public final class LeaderElection implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (state.getAndSet(State.CLOSED) != State.STARTED) {
+    if (!lifecycle.close()) {
       events.shutdownNow();
       return;
     }

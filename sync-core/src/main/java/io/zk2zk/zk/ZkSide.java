@@ -2,6 +2,8 @@ package io.zk2zk.zk;
 
 import io.zk2zk.config.Credential;
 import io.zk2zk.config.SideSecurity;
+import io.zk2zk.lifecycle.Lifecycle;
+import io.zk2zk.lifecycle.NamedThreads;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.List;
@@ -9,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.curator.framework.AuthInfo;
 import org.apache.curator.framework.CuratorFramework;
@@ -45,17 +46,11 @@ public final class ZkSide implements Closeable {
   private final Duration session;
   private final Semaphore inFlight;
   private final SideSecurity security;
-  private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+  private final Lifecycle lifecycle = new Lifecycle();
   private final List<Consumer<ConnectionState>> listeners = new CopyOnWriteArrayList<>();
   private volatile CuratorFramework curator;
   private volatile ServerProbe.Capabilities capabilities;
   private volatile boolean connected;
-
-  private enum State {
-    LATENT,
-    STARTED,
-    CLOSED
-  }
 
   /**
    * @param role "source" or "target", used in logs
@@ -105,9 +100,7 @@ public final class ZkSide implements Closeable {
 
   /** Probes the ensemble, opens the session, and waits until it is connected. */
   public void start(Duration wait) throws StartupException, InterruptedException {
-    if (!state.compareAndSet(State.LATENT, State.STARTED)) {
-      throw new IllegalStateException("already started");
-    }
+    lifecycle.startOnce();
     capabilities =
         ServerProbe.probe(connect, session, wait, clientConfig(), security.credentials());
     log.info(
@@ -133,7 +126,8 @@ public final class ZkSide implements Closeable {
                 ZookeeperCompatibility.builder()
                     .hasPersistentWatchers(capabilities.persistentWatches())
                     .build())
-            .threadFactory(r -> new Thread(r, "zk2zk-curator-" + role))
+            // daemon or not like the starting thread, as they have always been; close() ends them
+            .threadFactory(NamedThreads.namedLikeCaller("zk2zk-curator-" + role))
             .build();
     curator.getConnectionStateListenable().addListener((c, s) -> onStateChange(s));
     curator.start();
@@ -201,7 +195,7 @@ public final class ZkSide implements Closeable {
    */
   public java.util.OptionalLong countDescendants(String path) throws InterruptedException {
     // getAllChildrenNumber came with persistent watches, in ZooKeeper 3.6
-    if (state.get() != State.STARTED || !capabilities.persistentWatches()) {
+    if (!lifecycle.isStarted() || !capabilities.persistentWatches()) {
       return java.util.OptionalLong.empty();
     }
     try {
@@ -228,7 +222,7 @@ public final class ZkSide implements Closeable {
 
   /** Waits until the session is connected again, up to {@code max}. */
   public boolean awaitConnected(Duration max) throws InterruptedException {
-    if (state.get() != State.STARTED) {
+    if (!lifecycle.isStarted()) {
       return false;
     }
     return connected || curator.blockUntilConnected((int) max.toMillis(), TimeUnit.MILLISECONDS);
@@ -350,7 +344,7 @@ public final class ZkSide implements Closeable {
    * given back on that very thread).
    */
   public CompletableFuture<Reply> multiIfFree(List<Op> ops) {
-    if (state.get() != State.STARTED || !inFlight.tryAcquire()) {
+    if (!lifecycle.isStarted() || !inFlight.tryAcquire()) {
       return null;
     }
     return send(multiRequest(ops));
@@ -409,7 +403,7 @@ public final class ZkSide implements Closeable {
 
   private CompletableFuture<Reply> issue(Request request) {
     CompletableFuture<Reply> reply = new CompletableFuture<>();
-    if (state.get() != State.STARTED) {
+    if (!lifecycle.isStarted()) {
       reply.complete(new Reply(Code.CONNECTIONLOSS, null, null, null, null));
       return reply;
     }
@@ -445,7 +439,7 @@ public final class ZkSide implements Closeable {
   /** Closes the session; idempotent. Ephemeral state of this daemon has none to lose. */
   @Override
   public void close() {
-    if (state.getAndSet(State.CLOSED) == State.STARTED && curator != null) {
+    if (lifecycle.close() && curator != null) {
       curator.close();
     }
   }
