@@ -1,8 +1,9 @@
 package io.zk2zk.reconcile;
 
+import io.zk2zk.lifecycle.Lifecycle;
+import io.zk2zk.lifecycle.NamedThreads;
 import io.zk2zk.zk.SideUnavailableException;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -26,7 +27,7 @@ public final class ReconcileLoop implements AutoCloseable {
   private final Consumer<Throwable> onFatal;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
-  private final AtomicBoolean running = new AtomicBoolean();
+  private final Lifecycle lifecycle = new Lifecycle();
   private boolean requested = true;
   private String reason = "start";
   private Thread thread;
@@ -49,10 +50,8 @@ public final class ReconcileLoop implements AutoCloseable {
   }
 
   public void start() {
-    if (running.compareAndSet(false, true)) {
-      thread = new Thread(this::loop, "zk2zk-reconcile");
-      thread.setDaemon(true);
-      thread.start();
+    if (lifecycle.start()) {
+      thread = NamedThreads.start("zk2zk-reconcile", this::loop);
     }
   }
 
@@ -73,7 +72,7 @@ public final class ReconcileLoop implements AutoCloseable {
   private void loop() {
     Duration backoff = Duration.ofSeconds(1);
     boolean failing = false;
-    while (running.get()) {
+    while (lifecycle.isStarted()) {
       String why;
       try {
         why = awaitTurn();
@@ -122,7 +121,7 @@ public final class ReconcileLoop implements AutoCloseable {
   }
 
   private boolean awaitSides() {
-    while (running.get()) {
+    while (lifecycle.isStarted()) {
       try {
         if (sidesConnected.getAsBoolean()) {
           return true;
@@ -157,10 +156,10 @@ public final class ReconcileLoop implements AutoCloseable {
     lock.lock();
     try {
       long nanos = d.toNanos();
-      while (running.get() && nanos > 0) {
+      while (lifecycle.isStarted() && nanos > 0) {
         nanos = wake.awaitNanos(nanos);
       }
-      return running.get();
+      return lifecycle.isStarted();
     } catch (InterruptedException e) {
       return false;
     } finally {
@@ -170,7 +169,7 @@ public final class ReconcileLoop implements AutoCloseable {
 
   @Override
   public void close() {
-    if (running.compareAndSet(true, false) && thread != null) {
+    if (lifecycle.close() && thread != null) {
       thread.interrupt();
       try {
         thread.join(3000);

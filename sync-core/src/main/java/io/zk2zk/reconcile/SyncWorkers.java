@@ -1,11 +1,12 @@
 package io.zk2zk.reconcile;
 
+import io.zk2zk.lifecycle.Lifecycle;
+import io.zk2zk.lifecycle.NamedThreads;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.zk.SideUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,7 @@ public final class SyncWorkers implements AutoCloseable {
   private final SyncContext ctx;
   private final PathSync pathSync;
   private final List<Thread> threads = new ArrayList<>();
-  private final AtomicBoolean running = new AtomicBoolean();
+  private final Lifecycle lifecycle = new Lifecycle();
   private final java.util.function.Consumer<Throwable> onFatal;
 
   public SyncWorkers(SyncContext ctx, java.util.function.Consumer<Throwable> onFatal) {
@@ -27,21 +28,18 @@ public final class SyncWorkers implements AutoCloseable {
   }
 
   public void start() {
-    if (!running.compareAndSet(false, true)) {
+    if (!lifecycle.start()) {
       return;
     }
     for (int i = 0; i < ctx.config().tuning().workerNum(); i++) {
-      Thread t = new Thread(this::loop, "zk2zk-worker-" + i);
-      t.setDaemon(true);
-      threads.add(t);
-      t.start();
+      threads.add(NamedThreads.start("zk2zk-worker-" + i, this::loop));
     }
   }
 
   private void loop() {
     DirtyPaths dirty = ctx.dirty();
     int batchSize = ctx.config().tuning().workerBatch();
-    while (running.get()) {
+    while (lifecycle.isStarted()) {
       List<DirtyPaths.Entry> batch;
       try {
         batch = dirty.take(batchSize, Duration.ofMillis(500));
@@ -98,7 +96,7 @@ public final class SyncWorkers implements AutoCloseable {
   /** Stops taking work; in-flight batches finish or are abandoned after a short wait. */
   @Override
   public void close() {
-    if (!running.compareAndSet(true, false)) {
+    if (!lifecycle.close()) {
       return;
     }
     for (Thread t : threads) {
