@@ -5,6 +5,8 @@ import com.sun.net.httpserver.HttpHandler;
 import io.prometheus.metrics.exporter.httpserver.DefaultHandler;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.zk2zk.lifecycle.Lifecycle;
+import io.zk2zk.lifecycle.NamedThreads;
 import io.zk2zk.zk.StartupException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,8 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +32,12 @@ public final class MetricsServer implements AutoCloseable {
   public static final String HEALTH_PATH = "/health";
 
   private final HTTPServer server;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Lifecycle lifecycle = new Lifecycle();
 
   private MetricsServer(HTTPServer server) {
     this.server = server;
+    // made only once the server serves (see start): the lifecycle guards the one close
+    lifecycle.start();
   }
 
   /**
@@ -47,7 +49,6 @@ public final class MetricsServer implements AutoCloseable {
   public static MetricsServer start(int port, SyncMetrics metrics, HealthCheck health)
       throws StartupException {
     JvmMetrics.builder().register(metrics.registry());
-    AtomicInteger n = new AtomicInteger();
     // scrapes are rare and quick: two threads are plenty, and they carry the daemon's names
     ExecutorService threads =
         new ThreadPoolExecutor(
@@ -56,11 +57,7 @@ public final class MetricsServer implements AutoCloseable {
             60,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "zk2zk-metrics-http-" + n.getAndIncrement());
-              t.setDaemon(true);
-              return t;
-            });
+            NamedThreads.numbered("zk2zk-metrics-http", 0));
     try {
       HTTPServer server =
           HTTPServer.builder()
@@ -91,7 +88,7 @@ public final class MetricsServer implements AutoCloseable {
   /** Stops serving and ends its threads. Idempotent. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
+    if (lifecycle.close()) {
       server.close();
     }
   }

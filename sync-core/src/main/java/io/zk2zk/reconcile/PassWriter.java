@@ -1,5 +1,7 @@
 package io.zk2zk.reconcile;
 
+import io.zk2zk.lifecycle.Lifecycle;
+import io.zk2zk.lifecycle.NamedThreads;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.zk.SideUnavailableException;
 import java.util.ArrayDeque;
@@ -14,8 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The write stage of one full pass: chunks' writes run on this pass's own threads while the walk
@@ -47,7 +49,7 @@ final class PassWriter implements AutoCloseable {
   private final Deque<Future<Integer>> pending = new ArrayDeque<>();
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private volatile boolean abandoned;
-  private boolean closed;
+  private final Lifecycle lifecycle = new Lifecycle();
   // the walk's thread only: the level being submitted, its chunks, and the levels above it
   private int level = Integer.MIN_VALUE;
   private final List<CompletableFuture<Void>> levelChunks = new ArrayList<>();
@@ -61,19 +63,20 @@ final class PassWriter implements AutoCloseable {
   PassWriter(DirtyPaths dirty, int depth, int writers) {
     this.dirty = dirty;
     this.room = new Semaphore(depth);
-    AtomicInteger made = new AtomicInteger();
+    ThreadFactory names =
+        writers == 1
+            ? NamedThreads.named("zk2zk-reconcile-writer")
+            : NamedThreads.numbered("zk2zk-reconcile-writer");
     this.executor =
         Executors.newFixedThreadPool(
             writers,
             r -> {
-              int n = made.incrementAndGet();
-              Thread t =
-                  new Thread(
-                      r, writers == 1 ? "zk2zk-reconcile-writer" : "zk2zk-reconcile-writer-" + n);
-              t.setDaemon(true);
+              Thread t = names.newThread(r);
               threads.add(t);
               return t;
             });
+    // a writer runs from construction (its pool is made above): the lifecycle guards the one close
+    lifecycle.start();
   }
 
   /** A chunk of level 0: for callers whose chunks all are of one level, or written in order. */
@@ -180,10 +183,9 @@ final class PassWriter implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed) {
+    if (!lifecycle.close()) {
       return;
     }
-    closed = true;
     abandoned = true;
     // queued chunks still run, see "abandoned" and release their claims: none is dropped unrun
     executor.shutdown();
