@@ -1,6 +1,7 @@
 package io.zk2zk.source;
 
 import io.zk2zk.decide.SyncScope;
+import io.zk2zk.lifecycle.Lifecycle;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.watch.PersistentWatcher;
@@ -20,6 +21,7 @@ public final class PersistentWatchSource implements ChangeSource {
   private final DirtyPaths dirty;
   private final Runnable onReset;
   private final AtomicBoolean firstReset = new AtomicBoolean(true);
+  private final Lifecycle lifecycle = new Lifecycle();
 
   public PersistentWatchSource(
       CuratorFramework client, SyncScope scope, DirtyPaths dirty, Runnable onReset) {
@@ -31,6 +33,8 @@ public final class PersistentWatchSource implements ChangeSource {
 
   @Override
   public void start() {
+    // before the listeners: a second start must not add them twice
+    lifecycle.startOnce();
     watcher.getListenable().addListener(this::onEvent);
     watcher
         .getResetListenable()
@@ -62,6 +66,8 @@ public final class PersistentWatchSource implements ChangeSource {
 
   @Override
   public void close() {
-    watcher.close();
+    if (lifecycle.close()) {
+      watcher.close();
+    }
   }
 }
