@@ -230,9 +230,7 @@ public final class SyncDaemon implements AutoCloseable {
         "{}: watching {} on the source with {}",
         config.kind().commandName(),
         scope.root(),
-        source.supportsPersistentWatches()
-            ? "one persistent recursive watch"
-            : "a data and a child watch per node");
+        persistent ? "one persistent recursive watch" : "a data and a child watch per node");
 
     SyncContext ctx =
         new SyncContext(
