@@ -1,13 +1,10 @@
 package io.zk2zk;
 
-import io.zk2zk.apply.Applier;
 import io.zk2zk.audit.AuditLog;
-import io.zk2zk.config.DaemonKind;
+import io.zk2zk.batch.SyncStages;
+import io.zk2zk.batch.SyncWorkers;
 import io.zk2zk.config.SyncConfig;
-import io.zk2zk.decide.AllSyncRules;
-import io.zk2zk.decide.SyncRules;
 import io.zk2zk.decide.SyncScope;
-import io.zk2zk.decide.TSyncRules;
 import io.zk2zk.ha.LeaderElection;
 import io.zk2zk.lifecycle.Lifecycle;
 import io.zk2zk.metrics.HealthCheck;
@@ -16,16 +13,17 @@ import io.zk2zk.metrics.SyncMetrics;
 import io.zk2zk.reconcile.FullReconcile;
 import io.zk2zk.reconcile.PassResult;
 import io.zk2zk.reconcile.ReconcileLoop;
-import io.zk2zk.reconcile.SyncContext;
-import io.zk2zk.reconcile.SyncWorkers;
 import io.zk2zk.source.ChangeSource;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.source.PerNodeWatchSource;
 import io.zk2zk.source.PersistentWatchSource;
+import io.zk2zk.source.WatchUpkeep;
+import io.zk2zk.walk.TreeWalk;
 import io.zk2zk.zk.ConnectString;
 import io.zk2zk.zk.Reply;
 import io.zk2zk.zk.StartupException;
 import io.zk2zk.zk.ZkSide;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.curator.framework.state.ConnectionState;
@@ -81,7 +79,7 @@ public final class SyncDaemon implements AutoCloseable {
   /** Connects and starts syncing; returns once the initial reconcile has been scheduled. */
   public void start() throws StartupException, InterruptedException {
     lifecycle.startOnce();
-    boolean allSync = config.kind() == DaemonKind.ALL_SYNC;
+    boolean recordsOnTarget = config.kind().recordsOnTarget();
     int reads = Math.max(config.tuning().walkReadsInFlight(), config.tuning().watchReadsInFlight());
     source =
         new ZkSide(
@@ -108,7 +106,7 @@ public final class SyncDaemon implements AutoCloseable {
     startMetrics();
     source.start(config.startTimeout());
     target.start(config.startTimeout());
-    recordSide = allSync ? target : source;
+    recordSide = recordsOnTarget ? target : source;
     if (config.run().dryRun()) {
       log.info(
           "{}: DRY RUN: every write is decided and written to the monitor log with [dry-run] in"
@@ -117,7 +115,7 @@ public final class SyncDaemon implements AutoCloseable {
           config.kind().commandName(),
           SyncScope.MIGRATION_ROOT);
     } else {
-      refuseSameEnsemble(recordSide, allSync ? source : target);
+      refuseSameEnsemble(recordSide, recordsOnTarget ? source : target);
     }
     Code rc =
         config.run().dryRun()
@@ -160,7 +158,7 @@ public final class SyncDaemon implements AutoCloseable {
                 recordSide.connectString(),
                 config.run().haSession(),
                 16,
-                config.kind() == DaemonKind.ALL_SYNC
+                config.kind().recordsOnTarget()
                     ? config.targetSecurity()
                     : config.sourceSecurity()),
             LeaderElection.electionPath(config.kind(), config.path()),
@@ -204,10 +202,8 @@ public final class SyncDaemon implements AutoCloseable {
     if (!lifecycle.isStarted() || reconcileLoop != null) {
       return;
     }
-    boolean allSync = config.kind() == DaemonKind.ALL_SYNC;
     SyncScope scope = new SyncScope(config.path());
     warnIfRootMissing(scope);
-    SyncRules rules = allSync ? new AllSyncRules() : new TSyncRules();
     DirtyPaths dirty = new DirtyPaths();
     metrics.track(dirty);
     AuditLog audit = new AuditLog(metrics);
@@ -232,24 +228,35 @@ public final class SyncDaemon implements AutoCloseable {
         scope.root(),
         persistent ? "one persistent recursive watch" : "a data and a child watch per node");
 
-    SyncContext ctx =
-        new SyncContext(
-            config,
-            scope,
-            rules,
+    WatchUpkeep watches = WatchUpkeep.of(changes, dirty, scope);
+    SyncStages stages =
+        SyncStages.wire(config, scope, source, target, watches, dirty, audit, this::mayWrite);
+    workers =
+        new SyncWorkers(
+            stages.batch(), dirty, config.tuning(), List.of(source, target, recordSide), onFatal);
+    TreeWalk walk =
+        new TreeWalk(
             source,
             target,
-            recordSide,
-            new Applier(target, config.tuning(), config.run().dryRun(), this::mayWrite),
-            new Applier(recordSide, config.tuning(), config.run().dryRun(), this::mayWrite),
-            dirty,
-            audit,
-            changes.readWatcher(),
-            changes.seenChildren());
-    workers = new SyncWorkers(ctx, onFatal);
+            config.kind(),
+            scope,
+            watches,
+            config.tuning().reconcileBatch(),
+            config.copyAcl(),
+            TreeWalk.ChildOrder.AS_LISTED);
     reconcileLoop =
         new ReconcileLoop(
-            new FullReconcile(ctx, allSync, metrics),
+            new FullReconcile(
+                config,
+                scope,
+                source,
+                walk,
+                stages.batch(),
+                stages.records(),
+                stages.counters(),
+                dirty,
+                audit,
+                metrics),
             config.reconcileInterval(),
             passListener,
             () -> source.isConnected() && target.isConnected(),

@@ -1,6 +1,7 @@
 package io.zk2zk.apply;
 
 import io.zk2zk.config.Tuning;
+import io.zk2zk.outcome.Verdict;
 import io.zk2zk.zk.Reply;
 import io.zk2zk.zk.ZkSide;
 import java.time.Duration;
@@ -163,11 +164,9 @@ public final class Applier {
       for (int k = 0; k < pending.size(); k++) {
         int i = pending.get(k);
         Reply r = ZkSide.await(replies.get(k), side.replyTimeout());
-        if (r.isTransient()) {
-          again.add(i);
-          done[i] = Outcome.failed(ops.get(i), r.code());
-        } else {
-          done[i] = interpret(ops.get(i), r.code());
+        done[i] = interpret(ops.get(i), r.code());
+        if (done[i].verdict(ops.get(i).request()) == Verdict.RETRY_LATER) {
+          again.add(i); // the side is unavailable: retried with backoff once it is back
         }
       }
       pending = again;
@@ -182,16 +181,7 @@ public final class Applier {
   }
 
   private static Outcome interpret(WriteOp op, Code code) {
-    if (code == Code.OK) {
-      return Outcome.ok(op);
-    }
-    if (op instanceof WriteOp.Create && code == Code.NODEEXISTS) {
-      return Outcome.okAlready(op, code, "has created");
-    }
-    if (op instanceof WriteOp.Delete && code == Code.NONODE) {
-      return Outcome.okAlready(op, code, "has deleted");
-    }
-    return Outcome.failed(op, code);
+    return Outcome.of(op, code);
   }
 
   private CompletableFuture<Reply> sendOne(WriteOp op) {

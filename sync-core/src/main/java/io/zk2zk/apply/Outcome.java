@@ -1,5 +1,10 @@
 package io.zk2zk.apply;
 
+import io.zk2zk.outcome.Answer;
+import io.zk2zk.outcome.OutcomePolicy;
+import io.zk2zk.outcome.Request;
+import io.zk2zk.outcome.Verdict;
+import io.zk2zk.zk.Answers;
 import org.apache.zookeeper.KeeperException.Code;
 
 /**
@@ -27,11 +32,29 @@ public record Outcome(WriteOp op, Code code, boolean success, String extra) {
     return DRY_RUN.equals(extra);
   }
 
-  static Outcome okAlready(WriteOp op, Code code, String extra) {
-    return new Outcome(op, code, true, extra);
+  /** The outcome of a request answered {@code code}, as the outcome policy judges it. */
+  static Outcome of(WriteOp op, Code code) {
+    Request request = op.request();
+    Verdict v = OutcomePolicy.judge(request, Answers.of(code));
+    if (v == Verdict.DONE) {
+      return ok(op);
+    }
+    return v.success()
+        ? new Outcome(op, code, true, OutcomePolicy.alreadyExtra(request, v))
+        : failed(op, code);
   }
 
   static Outcome failed(WriteOp op, Code code) {
     return new Outcome(op, code, false, code.name());
+  }
+
+  /** What the server answered, as the outcome policy knows it. */
+  public Answer answer() {
+    return Answers.of(code);
+  }
+
+  /** The policy's verdict on this outcome for a write sent as {@code request}. */
+  public Verdict verdict(Request request) {
+    return OutcomePolicy.judge(request, answer());
   }
 }

@@ -15,6 +15,20 @@ public sealed interface WriteOp {
   /** The same write as a {@code multi} member. */
   Op toOp();
 
+  /** The request as the outcome policy knows it (records are judged by their writers). */
+  default io.zk2zk.outcome.Request request() {
+    if (this instanceof Create) {
+      return io.zk2zk.outcome.Request.CREATE;
+    }
+    if (this instanceof SetData) {
+      return io.zk2zk.outcome.Request.SET_DATA;
+    }
+    if (this instanceof SetAcl) {
+      return io.zk2zk.outcome.Request.SET_ACL;
+    }
+    return io.zk2zk.outcome.Request.DELETE;
+  }
+
   /** Create a persistent node with the given ACL. */
   record Create(String path, byte[] data, List<ACL> acl) implements WriteOp {
 

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.zk2zk.audit.ConsoleLogSetup;
 import io.zk2zk.config.DaemonKind;
 import io.zk2zk.config.Tuning;
-import io.zk2zk.decide.AllSyncRules;
 import io.zk2zk.decide.SyncScope;
-import io.zk2zk.decide.TSyncRules;
 import io.zk2zk.verify.ReportText;
 import io.zk2zk.verify.TreeVerifier;
 import io.zk2zk.verify.VerifyOptions;
@@ -109,7 +107,6 @@ public final class VerifyCommand implements Callable<Integer> {
     if (src.sharesServerWith(dst)) {
       return cannotVerify(err, "source " + src + " and target " + dst + " name the same server");
     }
-    boolean allSync = kind == DaemonKind.ALL_SYNC;
     try (ZkSide source =
             new ZkSide(
                 "source", src, srcSession, Tuning.AUTO_WALK_READS, connection.sourceSecurity());
@@ -126,13 +123,7 @@ public final class VerifyCommand implements Callable<Integer> {
       try {
         report =
             new TreeVerifier(
-                    source,
-                    target,
-                    allSync ? target : source,
-                    allSync ? new AllSyncRules() : new TSyncRules(),
-                    allSync,
-                    scope,
-                    options)
+                    source, target, kind.recordsOnTarget() ? target : source, kind, scope, options)
                 .run(kind.commandName() + " verify");
       } catch (SideUnavailableException e) {
         return cannotVerify(err, e.getMessage() + " (source " + src + ", target " + dst + ")");

@@ -6,6 +6,15 @@ public interface SyncRules {
   /** Decides what to do for one path from its state on both sides. */
   Decision decide(PathView view);
 
+  /** The decisions for a batch of views, in the same order. */
+  default java.util.List<Decision> decideAll(java.util.List<PathView> views) {
+    java.util.List<Decision> out = new java.util.ArrayList<>(views.size());
+    for (PathView v : views) {
+      out.add(decide(v));
+    }
+    return out;
+  }
+
   /**
    * False when the source state alone decides (t_sync: a persistent node on T is all_sync's), so
    * that the target need not be read.

@@ -2,6 +2,9 @@ package io.zk2zk.zk;
 
 import io.zk2zk.decide.NodeKind;
 import io.zk2zk.decide.NodeState;
+import io.zk2zk.outcome.OutcomePolicy;
+import io.zk2zk.outcome.Request;
+import io.zk2zk.outcome.Verdict;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -392,22 +395,24 @@ public final class NodeReader {
   /** One path's data reply and (optional) children reply, as a {@link Result}. */
   private static Result combine(ZkSide side, String p, Reply d, Reply c)
       throws SideUnavailableException {
-    if (d.isTransient() || (c != null && c.isTransient())) {
-      Code failed = d.isTransient() ? d.code() : c.code();
+    Verdict data = read(d);
+    Verdict kids = c == null ? Verdict.DONE : read(c);
+    if (data == Verdict.RETRY_LATER || kids == Verdict.RETRY_LATER) {
+      Code failed = data == Verdict.RETRY_LATER ? d.code() : c.code();
       throw new SideUnavailableException(
           side.role() + " unavailable while reading " + p + ": " + failed);
     }
-    if (d.code() == Code.NONODE) {
+    if (data == Verdict.ABSENT) {
       return new Result(p, NodeState.ABSENT, null);
     }
-    if (!d.ok()) {
+    if (data == Verdict.FAILED) {
       return new Result(p, null, d.code());
     }
     List<String> children = null;
     if (c != null) {
-      if (c.code() == Code.NONODE) {
+      if (kids == Verdict.ABSENT) {
         children = List.of(); // deleted between the two reads
-      } else if (!c.ok()) {
+      } else if (kids == Verdict.FAILED) {
         return new Result(p, null, c.code());
       } else {
         children = c.children();
@@ -423,6 +428,10 @@ public final class NodeReader {
         null,
         next,
         d.stat().getCzxid());
+  }
+
+  private static Verdict read(Reply r) {
+    return OutcomePolicy.judge(Request.READ, Answers.of(r.code()));
   }
 
   /** Whether a node exists, as far as a read could tell. */

@@ -38,17 +38,6 @@ public record Reply(
   }
 
   public static boolean isTransient(Code code) {
-    return switch (code) {
-      case CONNECTIONLOSS,
-          SESSIONEXPIRED,
-          OPERATIONTIMEOUT,
-          SESSIONMOVED,
-          REQUESTTIMEOUT,
-          THROTTLEDOP,
-          SYSTEMERROR,
-          RUNTIMEINCONSISTENCY ->
-          true;
-      default -> false;
-    };
+    return Answers.of(code) == io.zk2zk.outcome.Answer.UNAVAILABLE;
   }
 }

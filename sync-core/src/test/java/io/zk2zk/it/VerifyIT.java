@@ -2,10 +2,9 @@ package io.zk2zk.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zk2zk.config.DaemonKind;
 import io.zk2zk.config.SideSecurity;
-import io.zk2zk.decide.AllSyncRules;
 import io.zk2zk.decide.SyncScope;
-import io.zk2zk.decide.TSyncRules;
 import io.zk2zk.verify.Difference;
 import io.zk2zk.verify.ReportText;
 import io.zk2zk.verify.TreeVerifier;
@@ -55,8 +54,7 @@ class VerifyIT extends TwoServers {
         sideS,
         sideT,
         sideT,
-        new AllSyncRules(),
-        true,
+        DaemonKind.ALL_SYNC,
         new SyncScope(root),
         new VerifyOptions(maxDiffs, 1, Duration.ofMillis(100), 2, false, recheckLimit));
   }
@@ -70,8 +68,7 @@ class VerifyIT extends TwoServers {
             sideT,
             sideS,
             sideT,
-            new TSyncRules(),
-            false,
+            DaemonKind.T_SYNC,
             new SyncScope("/"),
             new VerifyOptions(20, 1, Duration.ofMillis(100), 2, false, 100))
         .run("t_sync verify");
@@ -184,7 +181,8 @@ class VerifyIT extends TwoServers {
     onBoth("/a", "x");
     Trees.createP(onS, "/b", "new on S");
 
-    // the daemon copies /b while verify waits to re-check it
+    // the daemon copies /b while verify waits to re-check it; the counts follow the re-check, so
+    // that "in sync" never stands beside unequal counts taken before the change landed
     VerifyReport r =
         allSyncVerifier("/", 20, 100)
             .beforeEachRecheck(
@@ -203,7 +201,7 @@ class VerifyIT extends TwoServers {
     assertThat(ReportText.summary(r))
         .startsWith(
             "all_sync verify: IN SYNC: no difference under / (1 seen once were changes in flight,"
-                + " gone on re-check); source 2 nodes, target 1 nodes");
+                + " gone on re-check); source 2 nodes, target 2 nodes");
   }
 
   @Test

@@ -1,9 +1,6 @@
-package io.zk2zk.reconcile;
+package io.zk2zk.records;
 
-import io.zk2zk.decide.SyncScope;
-import io.zk2zk.zk.Reply;
-import io.zk2zk.zk.ZkSide;
-import java.util.Set;
+import io.zk2zk.zk.SideUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * a batch it could not answer, when the listing is small next to what it replaces, and not while
  * records churn faster than batches come (listings that went stale before any use back off).
  */
-final class RecordListings {
+public final class RecordListings {
 
   private static final Logger log = LoggerFactory.getLogger(RecordListings.class);
 
@@ -24,25 +21,25 @@ final class RecordListings {
   /** At most this many missed batches between listings while records churn. */
   static final int MAX_BACKOFF = 64;
 
-  private final ZkSide recordSide;
-  private PathSync.RecordListing latest;
+  private final MigrationRecords records;
+  private RecordListing latest;
   private boolean latestUsed;
   private int lastSize;
   private int backoff;
   private int skip;
   private boolean listing;
 
-  RecordListings(ZkSide recordSide) {
-    this.recordSide = recordSide;
+  public RecordListings(MigrationRecords records) {
+    this.records = records;
   }
 
   /** The listing to take before a batch's source reads, or {@code null}. */
-  synchronized PathSync.RecordListing latest() {
+  public synchronized RecordListing latest() {
     return latest;
   }
 
   /** {@code used} answered a batch. */
-  synchronized void used(PathSync.RecordListing used) {
+  public synchronized void used(RecordListing used) {
     if (used == latest) {
       latestUsed = true;
       backoff = 0;
@@ -53,7 +50,7 @@ final class RecordListings {
    * A batch needed {@code checks} record checks that {@code stale} (the listing it took, maybe
    * {@code null}) could not answer: lists again when that is worth it.
    */
-  void missed(PathSync.RecordListing stale, int checks) throws InterruptedException {
+  public void missed(RecordListing stale, int checks) throws InterruptedException {
     synchronized (this) {
       if (stale != null && stale == latest) {
         latest = null;
@@ -75,7 +72,7 @@ final class RecordListings {
       }
       listing = true;
     }
-    PathSync.RecordListing fresh = null;
+    RecordListing fresh = null;
     try {
       fresh = list();
     } finally {
@@ -90,15 +87,13 @@ final class RecordListings {
     }
   }
 
-  private PathSync.RecordListing list() throws InterruptedException {
-    Reply r =
-        ZkSide.await(
-            recordSide.getChildren(SyncScope.MIGRATION_ROOT, null), recordSide.replyTimeout());
-    if (r.ok() && r.stat() != null) {
-      return new PathSync.RecordListing(Set.copyOf(r.children()), r.stat().getPzxid());
+  private RecordListing list() throws InterruptedException {
+    try {
+      return records.listNames();
+    } catch (SideUnavailableException e) {
+      // no listing: the batches check record by record until one is taken
+      log.debug("records not listed for the workers: {}", e.getMessage());
+      return null;
     }
-    // no listing: the batches check record by record until one is taken
-    log.debug("records not listed for the workers: {}", r.code());
-    return null;
   }
 }

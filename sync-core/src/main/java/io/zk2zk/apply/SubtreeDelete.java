@@ -1,19 +1,23 @@
-package io.zk2zk.reconcile;
+package io.zk2zk.apply;
 
-import io.zk2zk.apply.Outcome;
-import io.zk2zk.apply.WriteOp;
+import io.zk2zk.audit.AuditLog;
 import io.zk2zk.audit.AuditOperation;
 import io.zk2zk.decide.Action;
 import io.zk2zk.decide.Decision;
 import io.zk2zk.decide.NodeState;
 import io.zk2zk.decide.PathView;
+import io.zk2zk.decide.SyncRules;
 import io.zk2zk.decide.SyncScope;
+import io.zk2zk.records.MigrationRecords;
+import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.zk.NodeReader;
 import io.zk2zk.zk.SideUnavailableException;
+import io.zk2zk.zk.ZkSide;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.zookeeper.KeeperException.Code;
 
 /**
@@ -22,22 +26,43 @@ import org.apache.zookeeper.KeeperException.Code;
  * keeps its whole chain of ancestors, and the kept node gets an {@code Alarm} line: the original
  * tool deleted live registrations here.
  */
-final class SubtreeDelete {
+public final class SubtreeDelete {
 
-  private final SyncContext ctx;
+  private final ZkSide source;
+  private final ZkSide target;
+  private final SyncRules rules;
+  private final MigrationRecords records;
+  private final Applier targetWriter;
+  private final DirtyPaths dirty;
+  private final AuditLog audit;
 
-  SubtreeDelete(SyncContext ctx) {
-    this.ctx = ctx;
+  public SubtreeDelete(
+      ZkSide source,
+      SyncRules rules,
+      MigrationRecords records,
+      Applier targetWriter,
+      DirtyPaths dirty,
+      AuditLog audit) {
+    this.source = source;
+    this.target = targetWriter.side();
+    this.rules = rules;
+    this.records = records;
+    this.targetWriter = targetWriter;
+    this.dirty = dirty;
+    this.audit = audit;
   }
 
-  /** Returns the outcome of deleting {@code top}, or {@code null} when it was kept (audited). */
-  Outcome delete(Action.Delete top) throws InterruptedException, SideUnavailableException {
+  /**
+   * Deletes {@code top} (read at {@code version}) with its subtree; returns the outcome of deleting
+   * {@code top}, or {@code null} when it was kept (audited).
+   */
+  Outcome delete(String top, int version) throws InterruptedException, SideUnavailableException {
     // walk the target subtree level by level
     List<String> order = new ArrayList<>();
     Map<String, NodeState> targetStates = new HashMap<>();
-    List<String> level = List.of(top.path());
+    List<String> level = List.of(top);
     while (!level.isEmpty()) {
-      List<NodeReader.Result> rs = NodeReader.read(ctx.target(), level, true, null);
+      List<NodeReader.Result> rs = NodeReader.read(target, level, true, null);
       List<String> next = new ArrayList<>();
       for (NodeReader.Result r : rs) {
         if (r.state() == null || !r.state().exists()) {
@@ -52,23 +77,28 @@ final class SubtreeDelete {
       level = next;
     }
     if (order.isEmpty()) {
-      return new Outcome(
-          new WriteOp.Delete(top.path(), top.version()), Code.NONODE, true, "has deleted");
+      return new Outcome(new WriteOp.Delete(top, version), Code.NONODE, true, "has deleted");
     }
-    List<NodeReader.Result> src = NodeReader.read(ctx.source(), order, false, null);
+    List<NodeReader.Result> src = NodeReader.read(source, order, false, null);
     List<PathView> views = new ArrayList<>();
+    List<String> needRecord = new ArrayList<>();
     for (int i = 0; i < order.size(); i++) {
       String p = order.get(i);
-      NodeState s = src.get(i).state() == null ? null : src.get(i).state();
+      NodeState s = src.get(i).state();
       if (s == null) {
         continue; // unreadable on the source: not evidence of absence, keep it
       }
       views.add(new PathView(p, s, targetStates.get(p), false));
+      if (rules.needsRecord(s, targetStates.get(p))) {
+        needRecord.add(p);
+      }
     }
-    views = new PathSync(ctx).withRecords(views);
+    Set<String> recorded = records.recorded(needRecord, null);
     Map<String, Decision> decisions = new HashMap<>();
     for (PathView v : views) {
-      decisions.put(v.path(), ctx.rules().decide(v));
+      PathView withRecord =
+          recorded.contains(v.path()) ? new PathView(v.path(), v.source(), v.target(), true) : v;
+      decisions.put(v.path(), rules.decide(withRecord));
     }
     // deepest first; a node is deletable when its rule deletes it and no descendant is kept
     Map<String, String> keptBecause = new HashMap<>();
@@ -81,7 +111,7 @@ final class SubtreeDelete {
       }
       if (keptBecause.containsKey(p)) {
         propagate(keptBecause, p, keptBecause.get(p));
-      } else if (!p.equals(top.path())) {
+      } else if (!p.equals(top)) {
         deletable.add((Action.Delete) d.action());
       }
     }
@@ -89,41 +119,39 @@ final class SubtreeDelete {
     for (Action.Delete d : deletable) {
       ops.add(new WriteOp.Delete(d.path(), d.version()));
     }
-    List<Outcome> outs = ctx.targetWriter().apply(ops);
-    List<WriteOp> records = new ArrayList<>();
+    List<Outcome> outs = targetWriter.apply(ops);
+    List<WriteOp> recordDeletes = new ArrayList<>();
     for (int i = 0; i < outs.size(); i++) {
       Outcome o = outs.get(i);
       Action.Delete d = deletable.get(i);
-      ctx.audit()
-          .write(
-              d.withRecord()
-                  ? AuditOperation.MigrateEventNodeDeleteWithRecord
-                  : AuditOperation.EventNodeDeleted,
-              o.success(),
-              o.extra(),
-              d.path());
+      audit.write(
+          d.withRecord()
+              ? AuditOperation.MigrateEventNodeDeleteWithRecord
+              : AuditOperation.EventNodeDeleted,
+          o.success(),
+          o.extra(),
+          d.path());
       if (o.success() && d.withRecord()) {
-        records.add(new WriteOp.Delete(SyncScope.recordPath(d.path()), -1));
+        recordDeletes.add(MigrationRecords.delete(d.path()));
       }
     }
-    if (!records.isEmpty()) {
-      ctx.recordWriter().apply(records);
+    if (!recordDeletes.isEmpty()) {
+      records.write(recordDeletes);
     }
-    String blocker = keptBecause.get(top.path());
-    if (blocker != null && blocker.equals(top.path())) {
-      ctx.dirty().mark(top.path()); // its own state changed since the delete was decided
+    String blocker = keptBecause.get(top);
+    if (blocker != null && blocker.equals(top)) {
+      dirty.mark(top); // its own state changed since the delete was decided
       return null;
     }
     if (blocker != null) {
-      ctx.audit()
-          .alarm(
-              top.path(),
-              "kept: absent on source but "
-                  + keptBecause.get(top.path())
-                  + " below it must stay (live ephemeral or not ours)");
+      audit.alarm(
+          top,
+          "kept: absent on source but "
+              + blocker
+              + " below it must stay (live ephemeral or not ours)");
       return null;
     }
-    return ctx.targetWriter().applyOne(new WriteOp.Delete(top.path(), top.version()));
+    return targetWriter.applyOne(new WriteOp.Delete(top, version));
   }
 
   private static void propagate(Map<String, String> keptBecause, String path, String because) {

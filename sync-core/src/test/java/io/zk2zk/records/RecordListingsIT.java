@@ -1,4 +1,4 @@
-package io.zk2zk.reconcile;
+package io.zk2zk.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,7 +48,7 @@ class RecordListingsIT {
             50,
             SideSecurity.NONE);
     side.start(Duration.ofSeconds(20));
-    listings = new RecordListings(side);
+    listings = new RecordListings(new MigrationRecords(side, null));
   }
 
   @AfterEach
@@ -83,7 +83,7 @@ class RecordListingsIT {
   @Test
   void aUsedListingThatWentStaleIsListedAgainAtOnce() throws Exception {
     listings.missed(null, 1);
-    PathSync.RecordListing first = listings.latest();
+    RecordListing first = listings.latest();
     listings.used(first);
     records(0, 1);
 
@@ -97,7 +97,7 @@ class RecordListingsIT {
   void aLargeListingWaitsForABatchWorthIt() throws Exception {
     records(0, 100);
     listings.missed(null, 1); // the size is not known yet: listed
-    PathSync.RecordListing hundred = listings.latest();
+    RecordListing hundred = listings.latest();
     listings.used(hundred);
     records(100, 101);
 
@@ -113,10 +113,10 @@ class RecordListingsIT {
   @Test
   void listingsThatGoStaleUnusedBackOffAndAUseEndsTheBackOff() throws Exception {
     int listed = 0;
-    PathSync.RecordListing seen = null;
+    RecordListing seen = null;
     for (int batch = 0; batch < 200; batch++) {
       // every batch finds a record created since the listing it took
-      PathSync.RecordListing taken = listings.latest();
+      RecordListing taken = listings.latest();
       records(batch, batch + 1);
       listings.missed(taken, MANY_CHECKS);
       if (listings.latest() != null && listings.latest() != seen) {
@@ -127,7 +127,7 @@ class RecordListingsIT {
     // backing off 1, 2, 4, ... up to 64 missed batches: far fewer listings than batches
     assertThat(listed).isBetween(3, 10);
 
-    PathSync.RecordListing taken = listings.latest();
+    RecordListing taken = listings.latest();
     if (taken == null) {
       for (int i = 0; i <= RecordListings.MAX_BACKOFF && listings.latest() == null; i++) {
         listings.missed(null, MANY_CHECKS);

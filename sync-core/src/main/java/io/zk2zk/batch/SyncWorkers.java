@@ -1,12 +1,17 @@
-package io.zk2zk.reconcile;
+package io.zk2zk.batch;
 
+import io.zk2zk.config.Tuning;
 import io.zk2zk.lifecycle.Lifecycle;
 import io.zk2zk.lifecycle.NamedThreads;
+import io.zk2zk.read.Trigger;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.zk.SideUnavailableException;
+import io.zk2zk.zk.ZkSide;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,30 +20,42 @@ public final class SyncWorkers implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SyncWorkers.class);
 
-  private final SyncContext ctx;
-  private final PathSync pathSync;
+  private final BatchSync batchSync;
+  private final DirtyPaths dirty;
+  private final Tuning tuning;
+  private final List<ZkSide> sides;
   private final List<Thread> threads = new ArrayList<>();
   private final Lifecycle lifecycle = new Lifecycle();
   private final java.util.function.Consumer<Throwable> onFatal;
 
-  public SyncWorkers(SyncContext ctx, java.util.function.Consumer<Throwable> onFatal) {
-    this.ctx = ctx;
+  /**
+   * @param sides the sessions a batch uses, waited for after a batch failed
+   * @param onFatal told when a worker dies of an {@link Error}
+   */
+  public SyncWorkers(
+      BatchSync batchSync,
+      DirtyPaths dirty,
+      Tuning tuning,
+      List<ZkSide> sides,
+      java.util.function.Consumer<Throwable> onFatal) {
+    this.batchSync = batchSync;
+    this.dirty = dirty;
+    this.tuning = tuning;
+    this.sides = sides;
     this.onFatal = onFatal;
-    this.pathSync = new PathSync(ctx);
   }
 
   public void start() {
     if (!lifecycle.start()) {
       return;
     }
-    for (int i = 0; i < ctx.config().tuning().workerNum(); i++) {
+    for (int i = 0; i < tuning.workerNum(); i++) {
       threads.add(NamedThreads.start("zk2zk-worker-" + i, this::loop));
     }
   }
 
   private void loop() {
-    DirtyPaths dirty = ctx.dirty();
-    int batchSize = ctx.config().tuning().workerBatch();
+    int batchSize = tuning.workerBatch();
     while (lifecycle.isStarted()) {
       List<DirtyPaths.Entry> batch;
       try {
@@ -50,12 +67,16 @@ public final class SyncWorkers implements AutoCloseable {
         continue;
       }
       List<String> paths = new ArrayList<>(batch.size());
+      Set<String> childrenChanged = new HashSet<>();
       for (DirtyPaths.Entry e : batch) {
         paths.add(e.path());
+        if (e.childrenChanged()) {
+          childrenChanged.add(e.path());
+        }
       }
       boolean retry = false;
       try {
-        pathSync.syncDirty(batch);
+        batchSync.sync(paths, childrenChanged, Trigger.CHANGE);
       } catch (SideUnavailableException e) {
         log.debug("batch of {} paths postponed: {}", batch.size(), e.getMessage());
         retry = true;
@@ -86,9 +107,9 @@ public final class SyncWorkers implements AutoCloseable {
 
   private void awaitSides() throws InterruptedException {
     Duration wait = Duration.ofSeconds(1);
-    ctx.source().awaitConnected(wait);
-    ctx.target().awaitConnected(wait);
-    ctx.recordSide().awaitConnected(wait);
+    for (ZkSide side : sides) {
+      side.awaitConnected(wait);
+    }
     // a short pause so that a side that answers errors while connected is not hammered
     Thread.sleep(200);
   }

@@ -1,0 +1,73 @@
+package io.zk2zk.apply;
+
+import io.zk2zk.audit.AuditLog;
+import io.zk2zk.audit.AuditOperation;
+import io.zk2zk.decide.SyncScope;
+import io.zk2zk.source.DirtyPaths;
+import io.zk2zk.zk.Acls;
+import io.zk2zk.zk.NodeReader;
+import io.zk2zk.zk.SideUnavailableException;
+import io.zk2zk.zk.ZkSide;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.zookeeper.KeeperException.Code;
+
+/**
+ * Answers a create that found its parent missing on the target: the missing ancestors are copied
+ * from the source (persistent, with the source's data), then the node. t_sync relies on it for
+ * parents a registry client created on T on the fly.
+ */
+public final class Ancestors {
+
+  private final ZkSide source;
+  private final ZkSide target;
+  private final Applier targetWriter;
+  private final DirtyPaths dirty;
+  private final AuditLog audit;
+  private final boolean withAcl;
+
+  public Ancestors(
+      ZkSide source, Applier targetWriter, DirtyPaths dirty, AuditLog audit, boolean withAcl) {
+    this.source = source;
+    this.target = targetWriter.side();
+    this.targetWriter = targetWriter;
+    this.dirty = dirty;
+    this.audit = audit;
+    this.withAcl = withAcl;
+  }
+
+  /** Creates the missing ancestors of {@code create}, audited, then it; returns its outcome. */
+  Outcome createWith(WriteOp.Create create) throws InterruptedException {
+    List<String> ancestors = new ArrayList<>();
+    for (String p = SyncScope.parent(create.path()); !"/".equals(p); p = SyncScope.parent(p)) {
+      ancestors.add(0, p);
+    }
+    try {
+      NodeReader.Presence[] present = NodeReader.exist(target, ancestors);
+      List<String> missing = new ArrayList<>();
+      for (int i = 0; i < ancestors.size(); i++) {
+        if (present[i] == NodeReader.Presence.ABSENT) {
+          missing.add(ancestors.get(i));
+        }
+      }
+      List<WriteOp> ops = new ArrayList<>();
+      for (NodeReader.Result r : NodeReader.read(source, missing, false, null, withAcl)) {
+        if (r.state() == null || !r.state().exists()) {
+          // the ancestor is gone on the source too: the node will follow; look again later
+          dirty.mark(create.path());
+          return new Outcome(create, Code.NONODE, false, "parent gone on source");
+        }
+        ops.add(new WriteOp.Create(r.path(), r.state().data(), Acls.toAcl(r.state().acl())));
+      }
+      ops.add(create);
+      List<Outcome> outs = targetWriter.apply(ops);
+      for (int i = 0; i < outs.size() - 1; i++) {
+        Outcome a = outs.get(i);
+        audit.write(AuditOperation.EventNodeCreated, a.success(), a.extra(), a.op().path());
+      }
+      return outs.get(outs.size() - 1);
+    } catch (SideUnavailableException e) {
+      return new Outcome(create, Code.CONNECTIONLOSS, false, Code.CONNECTIONLOSS.name());
+    }
+  }
+}

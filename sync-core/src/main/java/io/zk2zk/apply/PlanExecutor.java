@@ -1,0 +1,222 @@
+package io.zk2zk.apply;
+
+import io.zk2zk.audit.AuditLog;
+import io.zk2zk.audit.AuditOperation;
+import io.zk2zk.config.Credential;
+import io.zk2zk.decide.AclEntry;
+import io.zk2zk.decide.AclRights;
+import io.zk2zk.decide.Decision;
+import io.zk2zk.outcome.Verdict;
+import io.zk2zk.plan.PlannedWrite;
+import io.zk2zk.plan.Purpose;
+import io.zk2zk.plan.WritePlan;
+import io.zk2zk.records.MigrationRecords;
+import io.zk2zk.source.DirtyPaths;
+import io.zk2zk.zk.Acls;
+import io.zk2zk.zk.SideUnavailableException;
+import io.zk2zk.zk.ZkSide;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a {@link WritePlan} step by step (each step's writes in {@code multi} batches) and follows
+ * every outcome as the {@link io.zk2zk.outcome.OutcomePolicy} judges it: one monitor line per
+ * write; a missing parent or children in the way escalate here ({@link Ancestors}, {@link
+ * SubtreeDelete}); a node that changed since it was read, or a side that failed, is marked to be
+ * read and decided again. A write whose prerequisite failed is not sent.
+ */
+public final class PlanExecutor {
+
+  private static final Logger log = LoggerFactory.getLogger(PlanExecutor.class);
+
+  private final Applier targetWriter;
+  private final MigrationRecords records;
+  private final Ancestors ancestors;
+  private final SubtreeDelete subtrees;
+  private final DirtyPaths dirty;
+  private final AuditLog audit;
+
+  public PlanExecutor(
+      Applier targetWriter,
+      MigrationRecords records,
+      Ancestors ancestors,
+      SubtreeDelete subtrees,
+      DirtyPaths dirty,
+      AuditLog audit) {
+    this.targetWriter = targetWriter;
+    this.records = records;
+    this.ancestors = ancestors;
+    this.subtrees = subtrees;
+    this.dirty = dirty;
+    this.audit = audit;
+  }
+
+  /**
+   * Executes the plan.
+   *
+   * @return the paths created on the target
+   */
+  public List<String> execute(WritePlan plan)
+      throws InterruptedException, SideUnavailableException {
+    for (Decision d : plan.alarms()) {
+      audit.alarm(d.action().path(), reasonOf(d));
+    }
+    List<String> created = new ArrayList<>();
+    BitSet succeeded = new BitSet();
+    for (WritePlan.Step step : plan.steps()) {
+      List<PlannedWrite> sendable = new ArrayList<>(step.writes().size());
+      List<WriteOp> ops = new ArrayList<>(step.writes().size());
+      for (PlannedWrite w : step.writes()) {
+        if (w.requires() < 0 || succeeded.get(w.requires())) {
+          sendable.add(w);
+          ops.add(toOp(w));
+        }
+      }
+      List<Outcome> outs =
+          step.side() == Purpose.Side.RECORDS ? records.write(ops) : targetWriter.apply(ops);
+      for (int i = 0; i < sendable.size(); i++) {
+        PlannedWrite w = sendable.get(i);
+        if (follow(w, outs.get(i))) {
+          succeeded.set(w.id());
+          if (w.purpose() == Purpose.CREATE) {
+            created.add(w.path());
+          }
+        }
+      }
+    }
+    return created;
+  }
+
+  private static String reasonOf(Decision d) {
+    return ((io.zk2zk.decide.Action.Alarm) d.action()).reason() + " (rule " + d.rule() + ")";
+  }
+
+  private WriteOp toOp(PlannedWrite w) {
+    return switch (w.purpose()) {
+      case RECORD_FIRST, RESTORE_RECORD -> MigrationRecords.create(w.path());
+      case RECORD_AFTER_DELETE, DROP_RECORD -> MigrationRecords.delete(w.path());
+      case CREATE -> {
+        checkRights(w.path(), w.acl());
+        yield new WriteOp.Create(w.path(), w.data(), Acls.toAcl(w.acl()));
+      }
+      case SET_DATA -> new WriteOp.SetData(w.path(), w.data());
+      case SET_ACL -> {
+        checkRights(w.path(), w.acl());
+        yield new WriteOp.SetAcl(w.path(), Acls.toAcl(w.acl()));
+      }
+      case DELETE, DELETE_WITH_RECORD -> new WriteOp.Delete(w.path(), w.version());
+    };
+  }
+
+  /** Audits and follows up one write's outcome; returns whether it succeeded. */
+  private boolean follow(PlannedWrite w, Outcome o)
+      throws InterruptedException, SideUnavailableException {
+    Verdict v = o.verdict(w.purpose().request());
+    String path = w.path();
+    switch (w.purpose()) {
+      case RECORD_FIRST -> {
+        if (!v.success()) {
+          // the copy is not written: all_sync must never see a copy without its record
+          audit.write(AuditOperation.EventNodeCreated, false, "record " + o.extra(), path);
+          remarkIfAsked(v, path);
+        }
+      }
+      case RESTORE_RECORD -> {
+        if (v.success()) {
+          log.warn(
+              "record of {} was missing; {}",
+              path,
+              o.notSent() ? "would restore it (dry run)" : "restored it");
+        } else {
+          log.warn("record of {} is missing and could not be restored: {}", path, o.code());
+        }
+      }
+      case CREATE -> {
+        if (v == Verdict.CREATE_ANCESTORS) {
+          o = ancestors.createWith((WriteOp.Create) o.op());
+          v = o.verdict(w.purpose().request());
+        }
+        audit.write(AuditOperation.EventNodeCreated, o.success(), o.extra(), path);
+        // created by someone else: its data still needs comparing; or the side failed for good
+        remarkIfAsked(v, path);
+      }
+      case SET_DATA, SET_ACL -> {
+        if (v == Verdict.DECIDE_AGAIN) {
+          dirty.mark(path); // the target node vanished after it was read: look again
+          return false;
+        }
+        String extra =
+            w.purpose() == Purpose.SET_ACL && o.success() && !o.notSent() ? "acl" : o.extra();
+        audit.write(AuditOperation.EventNodeDataChanged, o.success(), extra, path);
+        remarkIfAsked(v, path);
+      }
+      case DELETE, DELETE_WITH_RECORD -> {
+        if (v == Verdict.DECIDE_AGAIN) {
+          dirty.mark(path); // changed since it was read: decide again from fresh reads
+          return false;
+        }
+        if (v == Verdict.DELETE_SUBTREE) {
+          o = subtrees.delete(path, w.version());
+          if (o == null) {
+            return false; // kept, and the reason was audited
+          }
+          v = o.verdict(w.purpose().request());
+        }
+        audit.write(
+            w.purpose() == Purpose.DELETE_WITH_RECORD
+                ? AuditOperation.MigrateEventNodeDeleteWithRecord
+                : AuditOperation.EventNodeDeleted,
+            o.success(),
+            o.extra(),
+            path);
+        remarkIfAsked(v, path);
+      }
+      case RECORD_AFTER_DELETE -> {
+        if (!v.success()) {
+          log.warn("record {} not deleted: {}", o.op().path(), o.code());
+        }
+      }
+      case DROP_RECORD ->
+          log.info(
+              "stale record {}: {}",
+              o.op().path(),
+              o.notSent() ? "would be removed (dry run)" : o.success() ? "removed" : o.code());
+    }
+    return o.success();
+  }
+
+  private void remarkIfAsked(Verdict v, String path) {
+    if (v == Verdict.ALREADY_DECIDE_AGAIN || v == Verdict.RETRY_LATER) {
+      dirty.mark(path); // retried with backoff already; once more later, never hot
+    }
+  }
+
+  /**
+   * {@code --copyAcl}: warns when a copied ACL would not let the daemon administer the node (it
+   * could not keep it, or its children, in sync); a super identity is invisible from here.
+   */
+  private void checkRights(String path, List<AclEntry> acl) {
+    if (acl == null) {
+      return;
+    }
+    ZkSide side = targetWriter.side();
+    List<String> digests = new ArrayList<>();
+    for (Credential c : side.credentials()) {
+      if ("digest".equals(c.scheme())) {
+        digests.add(new String(c.secret(), StandardCharsets.UTF_8));
+      }
+    }
+    if (!AclRights.grantsAll(acl, digests)) {
+      log.warn(
+          "copied ACL of {} does not grant this daemon's credentials all rights on the target;"
+              + " it may be unable to keep {} and its children in sync (use --dstAuth with an"
+              + " identity the ACL names, or a super identity)",
+          path,
+          path);
+    }
+  }
+}

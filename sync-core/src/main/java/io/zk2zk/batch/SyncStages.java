@@ -1,0 +1,73 @@
+package io.zk2zk.batch;
+
+import io.zk2zk.apply.Ancestors;
+import io.zk2zk.apply.Applier;
+import io.zk2zk.apply.PlanExecutor;
+import io.zk2zk.apply.SequenceCounters;
+import io.zk2zk.apply.SubtreeDelete;
+import io.zk2zk.audit.AuditLog;
+import io.zk2zk.config.DaemonKind;
+import io.zk2zk.config.SyncConfig;
+import io.zk2zk.decide.SyncScope;
+import io.zk2zk.read.BatchReader;
+import io.zk2zk.records.MigrationRecords;
+import io.zk2zk.source.DirtyPaths;
+import io.zk2zk.source.WatchUpkeep;
+import io.zk2zk.zk.ZkSide;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The stages of one sync pipeline, wired once per term: the batch script with its reader and
+ * executor, the records, the sequence counters. Workers and full passes share them.
+ *
+ * @param counters all_sync's sequence counters, null for t_sync
+ */
+public record SyncStages(
+    BatchSync batch, MigrationRecords records, SequenceCounters counters, BatchReader reader) {
+
+  /**
+   * Wires the stages.
+   *
+   * @param mayWrite checked before every write ({@code --ha}: this instance still leads)
+   */
+  public static SyncStages wire(
+      SyncConfig config,
+      SyncScope scope,
+      ZkSide source,
+      ZkSide target,
+      WatchUpkeep watches,
+      DirtyPaths dirty,
+      AuditLog audit,
+      BooleanSupplier mayWrite) {
+    DaemonKind kind = config.kind();
+    boolean dryRun = config.run().dryRun();
+    ZkSide recordSide = kind.recordsOnTarget() ? target : source;
+    Applier targetWriter = new Applier(target, config.tuning(), dryRun, mayWrite);
+    MigrationRecords records =
+        new MigrationRecords(
+            recordSide, new Applier(recordSide, config.tuning(), dryRun, mayWrite));
+    SequenceCounters counters =
+        kind.alignsSequenceCounters() ? new SequenceCounters(source, targetWriter) : null;
+    BatchReader reader =
+        new BatchReader(
+            source,
+            target,
+            kind,
+            scope,
+            records,
+            watches,
+            dirty,
+            (path, side, code) -> audit.alarm(path, "cannot read: " + code),
+            config.copyAcl());
+    PlanExecutor executor =
+        new PlanExecutor(
+            targetWriter,
+            records,
+            new Ancestors(source, targetWriter, dirty, audit, config.copyAcl()),
+            new SubtreeDelete(source, kind.rules(), records, targetWriter, dirty, audit),
+            dirty,
+            audit);
+    BatchSync batch = new BatchSync(reader, kind.rules(), executor, counters, scope, audit);
+    return new SyncStages(batch, records, counters, reader);
+  }
+}

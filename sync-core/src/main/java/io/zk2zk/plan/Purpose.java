@@ -1,0 +1,46 @@
+package io.zk2zk.plan;
+
+import io.zk2zk.outcome.Request;
+
+/** Why a planned write is sent: what it is for decides its order, its side and its follow-up. */
+public enum Purpose {
+  /** t_sync: the record of a copy, written on T before the copy (rules 21–22). */
+  RECORD_FIRST(Side.RECORDS, Request.CREATE_RECORD),
+  /** t_sync, rule 23: the missing record of a live copy, written again. */
+  RESTORE_RECORD(Side.RECORDS, Request.CREATE_RECORD),
+  /** A copy created on the target. */
+  CREATE(Side.TARGET, Request.CREATE),
+  SET_DATA(Side.TARGET, Request.SET_DATA),
+  SET_ACL(Side.TARGET, Request.SET_ACL),
+  /** A node deleted on the target (rules 11–15). */
+  DELETE(Side.TARGET, Request.DELETE),
+  /** t_sync, rule 31: a copy deleted on S; its record is deleted after it. */
+  DELETE_WITH_RECORD(Side.TARGET, Request.DELETE),
+  /** The record of a copy just deleted. */
+  RECORD_AFTER_DELETE(Side.RECORDS, Request.DELETE_RECORD),
+  /** A record that names nothing t_sync owns any more. */
+  DROP_RECORD(Side.RECORDS, Request.DELETE_RECORD);
+
+  /** The side a write goes to: the daemon's target, or the side that holds the records (T). */
+  public enum Side {
+    TARGET,
+    RECORDS
+  }
+
+  private final Side side;
+  private final Request request;
+
+  Purpose(Side side, Request request) {
+    this.side = side;
+    this.request = request;
+  }
+
+  public Side side() {
+    return side;
+  }
+
+  /** The request as the outcome policy knows it. */
+  public Request request() {
+    return request;
+  }
+}

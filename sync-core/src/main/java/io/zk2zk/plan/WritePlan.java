@@ -1,0 +1,168 @@
+package io.zk2zk.plan;
+
+import io.zk2zk.decide.Action;
+import io.zk2zk.decide.Decision;
+import io.zk2zk.decide.SyncScope;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The writes a batch's decisions ask for, in the order they must be sent (pure: {@code
+ * WritePlanTest} is its table):
+ *
+ * <ol>
+ *   <li>records first: a t_sync copy's record before the copy, a missing record restored;
+ *   <li>creates parents first, then data and ACL updates (a restored record's copy last);
+ *   <li>deletes children first;
+ *   <li>records after: the record of a deleted copy, then stale records.
+ * </ol>
+ *
+ * A write that {@link PlannedWrite#requires() requires} another is sent only if that one succeeded.
+ * Alarms write nothing; they are listed to be reported first.
+ */
+public record WritePlan(List<Decision> alarms, List<Step> steps, int decidedWrites) {
+
+  /** Writes sent together to one side, after every write of the steps before. */
+  public record Step(Purpose.Side side, List<PlannedWrite> writes) {}
+
+  /** The plan of {@code decisions}, each the decision for a different path. */
+  public static WritePlan of(List<Decision> decisions) {
+    return new Builder().build(decisions);
+  }
+
+  /** True when there is nothing to write nor report. */
+  public boolean isEmpty() {
+    return alarms.isEmpty() && decidedWrites == 0;
+  }
+
+  private static final class Builder {
+    private int next;
+    private final List<PlannedWrite> records = new ArrayList<>();
+    private final List<PlannedWrite> copies = new ArrayList<>();
+    private final List<PlannedWrite> deletes = new ArrayList<>();
+    private final List<PlannedWrite> recordsAfter = new ArrayList<>();
+
+    private PlannedWrite add(
+        List<PlannedWrite> step,
+        Purpose purpose,
+        int requires,
+        String path,
+        byte[] data,
+        List<io.zk2zk.decide.AclEntry> acl,
+        int version) {
+      PlannedWrite w = new PlannedWrite(next++, purpose, requires, path, data, acl, version);
+      step.add(w);
+      return w;
+    }
+
+    WritePlan build(List<Decision> decisions) {
+      List<Decision> alarms = new ArrayList<>();
+      List<Action.Create> creates = new ArrayList<>();
+      List<Action> updates = new ArrayList<>();
+      List<Action.Delete> deleteActions = new ArrayList<>();
+      List<Action.RestoreRecord> restores = new ArrayList<>();
+      List<Action.DropRecord> drops = new ArrayList<>();
+      int decided = 0;
+      for (Decision d : decisions) {
+        Action a = d.action();
+        decided += d.writes() ? 1 : 0;
+        if (a instanceof Action.Create c) {
+          creates.add(c);
+        } else if (a instanceof Action.SetData || a instanceof Action.SetAcl) {
+          updates.add(a);
+        } else if (a instanceof Action.Delete del) {
+          deleteActions.add(del);
+        } else if (a instanceof Action.RestoreRecord r) {
+          restores.add(r);
+        } else if (a instanceof Action.DropRecord r) {
+          drops.add(r);
+        } else if (a instanceof Action.Alarm) {
+          alarms.add(d);
+        }
+      }
+      parentsFirst(creates);
+      deleteActions.sort(
+          Comparator.comparingInt((Action.Delete x) -> SyncScope.depth(x.path())).reversed());
+
+      List<PlannedWrite> restoredCopies = new ArrayList<>();
+      for (Action.RestoreRecord r : restores) {
+        PlannedWrite record =
+            add(records, Purpose.RESTORE_RECORD, -1, r.path(), new byte[0], null, -1);
+        if (r.setData()) {
+          restoredCopies.add(
+              new PlannedWrite(-1, Purpose.SET_DATA, record.id(), r.path(), r.data(), null, -1));
+        }
+      }
+      List<Integer> recordOf = new ArrayList<>(creates.size());
+      for (Action.Create c : creates) {
+        recordOf.add(
+            c.withRecord()
+                ? add(records, Purpose.RECORD_FIRST, -1, c.path(), new byte[0], null, -1).id()
+                : -1);
+      }
+      for (int i = 0; i < creates.size(); i++) {
+        Action.Create c = creates.get(i);
+        add(copies, Purpose.CREATE, recordOf.get(i), c.path(), c.data(), c.acl(), -1);
+      }
+      for (Action u : updates) {
+        if (u instanceof Action.SetData s) {
+          add(copies, Purpose.SET_DATA, -1, s.path(), s.data(), null, -1);
+          if (s.acl() != null) {
+            add(copies, Purpose.SET_ACL, -1, s.path(), null, s.acl(), -1);
+          }
+        } else if (u instanceof Action.SetAcl s) {
+          add(copies, Purpose.SET_ACL, -1, s.path(), null, s.acl(), -1);
+        }
+      }
+      for (PlannedWrite w : restoredCopies) {
+        add(copies, w.purpose(), w.requires(), w.path(), w.data(), null, -1);
+      }
+      for (Action.Delete d : deleteActions) {
+        PlannedWrite del =
+            add(
+                deletes,
+                d.withRecord() ? Purpose.DELETE_WITH_RECORD : Purpose.DELETE,
+                -1,
+                d.path(),
+                null,
+                null,
+                d.version());
+        if (d.withRecord()) {
+          add(recordsAfter, Purpose.RECORD_AFTER_DELETE, del.id(), d.path(), null, null, -1);
+        }
+      }
+      for (Action.DropRecord r : drops) {
+        add(recordsAfter, Purpose.DROP_RECORD, -1, r.path(), null, null, -1);
+      }
+      List<Step> steps = new ArrayList<>(4);
+      addStep(steps, Purpose.Side.RECORDS, records);
+      addStep(steps, Purpose.Side.TARGET, copies);
+      addStep(steps, Purpose.Side.TARGET, deletes);
+      addStep(steps, Purpose.Side.RECORDS, recordsAfter);
+      return new WritePlan(List.copyOf(alarms), List.copyOf(steps), decided);
+    }
+
+    private static void addStep(List<Step> steps, Purpose.Side side, List<PlannedWrite> writes) {
+      if (!writes.isEmpty()) {
+        steps.add(new Step(side, List.copyOf(writes)));
+      }
+    }
+  }
+
+  /**
+   * Orders creates parents first (a stable sort by depth). A pass's batch is one level of the walk
+   * and already in order: it is only checked, not sorted.
+   */
+  private static void parentsFirst(List<Action.Create> creates) {
+    int previous = 0;
+    for (Action.Create c : creates) {
+      int depth = SyncScope.depth(c.path());
+      if (depth < previous) {
+        creates.sort(Comparator.comparingInt(a -> SyncScope.depth(a.path())));
+        return;
+      }
+      previous = depth;
+    }
+  }
+}
