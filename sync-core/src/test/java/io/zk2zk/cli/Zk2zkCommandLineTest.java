@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a user sees when a command fails unexpectedly: one line naming the cause, no class name, no
- * stack trace, and exit code 1 (cli-and-logs.md: "Never a stack trace as the only explanation").
+ * stack trace, and exit code 1 (docs/cli-and-logs.md: "Never a stack trace as the only
+ * explanation").
  */
 class Zk2zkCommandLineTest {
 
