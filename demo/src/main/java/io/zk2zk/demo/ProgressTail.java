@@ -23,7 +23,7 @@ final class ProgressTail implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressTail.class);
   private static final long INTERVAL_MS = 50;
 
-  // The format that cli-and-logs.md fixes byte for byte; anything before it is the log prefix.
+  // The format that docs/cli-and-logs.md fixes byte for byte; anything before it is the log prefix.
   private static final Pattern PROGRESS =
       Pattern.compile(
           "SrcNodeCount: \\[(\\d+)]\\tDstNodeCount: \\[(\\d+)]\\tChangedNodeCount: \\[(\\d+)]");

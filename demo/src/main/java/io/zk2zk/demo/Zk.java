@@ -29,7 +29,7 @@ final class Zk {
   private static final int SESSION_TIMEOUT_MS = 10_000;
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
-  /** The subtrees that zk2zk never syncs nor counts (sync-rules.md, "Excluded paths"). */
+  /** The subtrees that zk2zk never syncs nor counts (docs/sync-rules.md, "Excluded paths"). */
   private static final List<String> EXCLUDED =
       List.of("/zookeeper", "/zk2zk_migration", "/zk2zk_ha");
 

@@ -137,7 +137,7 @@ class AllSyncE2EIT {
     }
     s.createPersistentBatch(wide, wideData);
 
-    // A deep chain: 200 levels (defect 5 of the original tool).
+    // A deep chain: 200 levels (defect 5 of docs/original-tool.md).
     List<Op> chain = new ArrayList<>();
     StringBuilder deep = new StringBuilder();
     for (int level = 1; level <= 200; level++) {
@@ -192,7 +192,7 @@ class AllSyncE2EIT {
     s.delete("/live/a");
     awaitAbsent(daemon, "/live/a");
 
-    // A parent and its children in one transaction (defect 1 of the original tool).
+    // A parent and its children in one transaction (defect 1 of docs/original-tool.md).
     List<Op> tx = new ArrayList<>();
     tx.add(
         Op.create("/live/parent", bytes("p"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
@@ -248,7 +248,8 @@ class AllSyncE2EIT {
     s.createPersistent("/zk2zk_migration/%2Fsource-only", new byte[0]);
     s.createPersistent("/zk2zk_ha", null);
     s.createPersistent("/zk2zk_ha/source-only", null);
-    // Paths that merely start like an excluded one are ordinary data (defect 4 of the original).
+    // Paths that merely start like an excluded one are ordinary data (defect 4 of
+    // docs/original-tool.md).
     s.createPersistent("/zookeeperX", bytes("x"));
     s.createPersistent("/zookeeperX/child", bytes("y"));
     s.createPersistent("/zookeeper_", null);
@@ -308,7 +309,8 @@ class AllSyncE2EIT {
             .until(
                 () -> MonitorLog.lastProgress(daemon.monitorLog()).orElse(null),
                 p -> p != null && p.inSync() && p.src() >= subtree - 1);
-    // The spec counts the nodes "under --path"; whether /svc itself counts is left open there.
+    // docs/cli-and-logs.md counts the nodes "under --path"; whether /svc itself counts is left
+    // open there.
     assertThat(progress.src()).isIn((long) subtree, (long) subtree - 1);
 
     // T holds /svc's subtree and nothing else (outside the excluded subtrees).

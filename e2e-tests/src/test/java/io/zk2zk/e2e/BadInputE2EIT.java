@@ -46,10 +46,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The "Bad input and hostile data" table of operations.md, row by row, with the packaged daemons
- * and real ZooKeeper server processes: usage errors, addresses that do not answer, a missing {@code
- * --path}, nodes the daemon may not read or write, data larger than the target accepts, names with
- * every legal character, very wide and very deep trees, and a tampered {@code /zk2zk_migration}.
+ * The "Bad input and hostile data" table of docs/spec-operations.md, row by row, with the packaged
+ * daemons and real ZooKeeper server processes: usage errors, addresses that do not answer, a
+ * missing {@code --path}, nodes the daemon may not read or write, data larger than the target
+ * accepts, names with every legal character, very wide and very deep trees, and a tampered {@code
+ * /zk2zk_migration}.
  */
 @ExtendWith(ProcessScopeExtension.class)
 class BadInputE2EIT {
@@ -153,7 +154,10 @@ class BadInputE2EIT {
         .until(() -> side.exists(path) == null);
   }
 
-  /** Waits until both daemons' sides are "in sync" (operations.md), read with plain clients. */
+  /**
+   * Waits until both daemons' sides are "in sync" (docs/spec-operations.md), read with plain
+   * clients.
+   */
   private static void awaitInSync(Zk s, Zk t, Duration within, DaemonProcess... daemons) {
     await("both daemons in sync")
         .atMost(within)

@@ -38,7 +38,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The fault table of operations.md, row by row, with the packaged daemons and real server
+ * The fault table of docs/spec-operations.md, row by row, with the packaged daemons and real server
  * processes: an ensemble going down and coming back, the daemon's own session expiring, clients'
  * sessions ending, an ensemble member and its leader lost. Every daemon here runs with {@code
  * --syncDailyInterval 600}: what reaches the other side within seconds came from watches or from
@@ -525,7 +525,7 @@ class FaultsE2EIT {
   /**
    * all_sync never takes t_sync's copies on S (recorded nodes) for source data: it writes none of
    * them to T, neither while the record exists nor while t_sync removes copy and record (rules 1, 2
-   * and the record's ordering in sync-rules.md).
+   * and the record's ordering in docs/sync-rules.md).
    */
   private static void assertNeverWroteTSyncCopies(DaemonProcess allSync, String pathPrefix) {
     assertThat(allSync.monitorLog())

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The safety guards of operations.md: deletions only after a complete walk, the mass-delete guard
- * (for all_sync and for t_sync), and the refusal to sync an ensemble onto itself.
+ * The safety guards of docs/spec-operations.md: deletions only after a complete walk, the
+ * mass-delete guard (for all_sync and for t_sync), and the refusal to sync an ensemble onto itself.
  */
 @ExtendWith(ProcessScopeExtension.class)
 class SafetyGuardsE2EIT {

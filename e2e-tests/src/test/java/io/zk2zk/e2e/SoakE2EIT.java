@@ -37,8 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * creates, updates and deletes persistent nodes on S, opens and closes sessions that register
  * ephemerals on S and on T (on T also under parents created on the fly), moves registrations from S
  * to T, and now and then kills or stops a daemon or a server and starts it again. At the end both
- * daemons must reach "in sync" as operations.md defines it, checked with plain clients, and say so
- * in their progress lines.
+ * daemons must reach "in sync" as docs/spec-operations.md defines it, checked with plain clients,
+ * and say so in their progress lines.
  *
  * <p>System properties: {@code zk2zk.soak.seed} replays a run's choices (timing still differs),
  * {@code zk2zk.soak.seconds} (default 60) the generator's duration, {@code zk2zk.soak.syncInterval}

@@ -1,6 +1,6 @@
 package io.zk2zk.cli;
 
-/** The exit codes of both executables (cli-and-logs.md). */
+/** The exit codes of both executables (docs/cli-and-logs.md). */
 public final class ExitCodes {
   /**
    * Clean stop after SIGINT/SIGTERM, help/version printed, or {@code verify} found no difference.

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code start}: the flag set of cli-and-logs.md, turned into one {@link SyncConfig}. */
+/** {@code start}: the flag set of docs/cli-and-logs.md, turned into one {@link SyncConfig}. */
 @Command(
     name = "start",
     mixinStandardHelpOptions = true,

@@ -2,6 +2,7 @@ package io.zk2zk.cli;
 
 import io.zk2zk.config.DaemonKind;
 import java.io.PrintWriter;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -9,7 +10,8 @@ import picocli.CommandLine.IVersionProvider;
 /**
  * Builds the command line of one executable, with injectable output so that tests can assert the
  * text and the exit code. Usage errors print one line naming the problem, then the usage, and exit
- * with {@link ExitCodes#USAGE}.
+ * with {@link ExitCodes#USAGE}; anything else a command throws prints one line naming its cause
+ * (the stack trace goes to the log) and exits with {@link ExitCodes#CANNOT_START}.
  */
 public final class Zk2zkCommandLine {
 
@@ -86,12 +88,41 @@ public final class Zk2zkCommandLine {
         });
     top.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
+          String cause = cause(ex, cmd.getCommandName());
+          // the stack trace is for whoever debugs it, so it goes to the log, not to the terminal
+          // (verify's log is stderr, where it then precedes the one line); the logger is looked
+          // up here so that help and usage errors never initialise logging
+          LoggerFactory.getLogger(Zk2zkCommandLine.class)
+              .error("{} {} failed", kind.commandName(), cmd.getCommandName(), ex);
           PrintWriter e = cmd.getErr();
-          e.println(kind.commandName() + ": " + ex);
+          e.println(kind.commandName() + ": " + cause);
           e.flush();
           return ExitCodes.CANNOT_START;
         });
     return top;
+  }
+
+  /**
+   * One line naming what went wrong, without class names: the first message in the exception's
+   * cause chain that says something of its own, else a plain description that says where the stack
+   * trace went. A message that is only its cause's {@code toString()} (what {@code new
+   * RuntimeException(cause)} makes) is skipped, since it starts with a class name.
+   */
+  static String cause(Throwable ex, String command) {
+    int hops = 0;
+    // bounded: a cause chain can loop
+    for (Throwable t = ex; t != null && hops < 16; t = t.getCause(), hops++) {
+      String m = t.getMessage();
+      if (m != null
+          && !m.isBlank()
+          && (t.getCause() == null || !m.equals(t.getCause().toString()))) {
+        return m;
+      }
+    }
+    // verify writes no log file: its log lines go to stderr, just above this one
+    return "verify".equals(command)
+        ? "unexpected error (logged above)"
+        : "unexpected error (see the runtime log)";
   }
 
   /**

@@ -1,6 +1,6 @@
 package io.zk2zk.decide;
 
-/** One daemon's rule table from sync-rules.md, as a pure function. */
+/** One daemon's rule table from docs/sync-rules.md, as a pure function. */
 public interface SyncRules {
 
   /** Decides what to do for one path from its state on both sides. */

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** The monitor-log formats that users grep, byte for byte (cli-and-logs.md, "Monitor log"). */
+/** The monitor-log formats that users grep, byte for byte (docs/cli-and-logs.md, "Monitor log"). */
 class AuditLogTest {
 
   private Logger monitor;

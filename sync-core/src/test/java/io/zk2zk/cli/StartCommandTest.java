@@ -18,7 +18,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
-/** The {@code start} command line of cli-and-logs.md: flags, defaults, exit codes and help text. */
+/**
+ * The {@code start} command line of docs/cli-and-logs.md: flags, defaults, exit codes and help
+ * text.
+ */
 class StartCommandTest {
 
   /** The spec's flag table, exactly (case included). */

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The all_sync table of sync-rules.md (rules 1–16), one row per rule, plus the progress counts. */
+/**
+ * The all_sync table of docs/sync-rules.md (rules 1–16), one row per rule, plus the progress
+ * counts.
+ */
 class AllSyncRulesTest {
 
   private static final String P = "/svc/providers/10.0.0.1:20880";

@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Excluded subtrees, the --path scope and the path helpers of sync-rules.md. */
+/** Excluded subtrees, the --path scope and the path helpers of docs/sync-rules.md. */
 class SyncScopeTest {
 
   @ParameterizedTest(name = "{0} is excluded")

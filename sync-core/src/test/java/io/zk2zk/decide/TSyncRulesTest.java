@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The t_sync table of sync-rules.md (rules 17–32), one row per rule, plus the progress counts. */
+/**
+ * The t_sync table of docs/sync-rules.md (rules 17–32), one row per rule, plus the progress counts.
+ */
 class TSyncRulesTest {
 
   private static final String P = "/svc/providers/10.0.0.2:20880";

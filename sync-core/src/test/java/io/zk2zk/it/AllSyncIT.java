@@ -80,14 +80,15 @@ class AllSyncIT extends TwoServers {
   void parentAndChildrenCreatedInOneTransactionAndDeepChainsArrive(WatchMode mode)
       throws Exception {
     startDaemon("/", mode);
-    // the original missed children created together with their parent (defect 1)
+    // the original missed children created together with their parent (defect 1 of
+    // docs/original-tool.md)
     List<Op> ops = new ArrayList<>();
     ops.add(Op.create("/tx", "p".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
     for (int i = 0; i < 20; i++) {
       ops.add(Op.create("/tx/c" + i, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
     }
     onS.multi(ops);
-    // and a chain of 200 nested nodes (defect 5)
+    // and a chain of 200 nested nodes (defect 5 of docs/original-tool.md)
     StringBuilder p = new StringBuilder();
     for (int i = 0; i < 200; i++) {
       p.append("/d");

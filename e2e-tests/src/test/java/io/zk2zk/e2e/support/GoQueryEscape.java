@@ -4,9 +4,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Go's {@code url.QueryEscape}, the record-name format of sync-rules.md, computed independently of
- * the daemons' own code: {@link URLEncoder} does the same except that it keeps {@code *} and
- * escapes {@code ~}, which Go does the other way round.
+ * Go's {@code url.QueryEscape}, the record-name format of docs/sync-rules.md, computed
+ * independently of the daemons' own code: {@link URLEncoder} does the same except that it keeps
+ * {@code *} and escapes {@code ~}, which Go does the other way round.
  */
 public final class GoQueryEscape {
 

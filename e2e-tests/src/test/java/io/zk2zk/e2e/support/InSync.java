@@ -10,8 +10,8 @@ import java.util.TreeSet;
 import org.apache.zookeeper.KeeperException;
 
 /**
- * "In sync" exactly as operations.md defines it, checked by reading both ensembles with a plain
- * client (the whole tree, {@code --path /}):
+ * "In sync" exactly as docs/spec-operations.md defines it, checked by reading both ensembles with a
+ * plain client (the whole tree, {@code --path /}):
  *
  * <ul>
  *   <li>all_sync: every node on S that holds no record exists on T as P with equal data, and every

@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The two kinds of monitor-log line of cli-and-logs.md, as patterns and parsers. */
+/** The two kinds of monitor-log line of docs/cli-and-logs.md, as patterns and parsers. */
 public final class MonitorLog {
 
   /** The progress line; its format is fixed byte for byte (after the timestamp and level). */
