@@ -253,6 +253,7 @@ public final class SyncDaemon implements AutoCloseable {
                 walk,
                 stages.batch(),
                 stages.records(),
+                stages.recordWriter(),
                 stages.counters(),
                 dirty,
                 audit,

@@ -10,7 +10,6 @@ import io.zk2zk.outcome.Verdict;
 import io.zk2zk.plan.PlannedWrite;
 import io.zk2zk.plan.Purpose;
 import io.zk2zk.plan.WritePlan;
-import io.zk2zk.records.MigrationRecords;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.zk.Acls;
 import io.zk2zk.zk.SideUnavailableException;
@@ -34,7 +33,7 @@ public final class PlanExecutor {
   private static final Logger log = LoggerFactory.getLogger(PlanExecutor.class);
 
   private final Applier targetWriter;
-  private final MigrationRecords records;
+  private final RecordWriter records;
   private final Ancestors ancestors;
   private final SubtreeDelete subtrees;
   private final DirtyPaths dirty;
@@ -42,7 +41,7 @@ public final class PlanExecutor {
 
   public PlanExecutor(
       Applier targetWriter,
-      MigrationRecords records,
+      RecordWriter records,
       Ancestors ancestors,
       SubtreeDelete subtrees,
       DirtyPaths dirty,
@@ -97,8 +96,8 @@ public final class PlanExecutor {
 
   private WriteOp toOp(PlannedWrite w) {
     return switch (w.purpose()) {
-      case RECORD_FIRST, RESTORE_RECORD -> MigrationRecords.create(w.path());
-      case RECORD_AFTER_DELETE, DROP_RECORD -> MigrationRecords.delete(w.path());
+      case RECORD_FIRST, RESTORE_RECORD -> RecordWriter.create(w.path());
+      case RECORD_AFTER_DELETE, DROP_RECORD -> RecordWriter.delete(w.path());
       case CREATE -> {
         checkRights(w.path(), w.acl());
         yield new WriteOp.Create(w.path(), w.data(), Acls.toAcl(w.acl()));

@@ -32,6 +32,7 @@ public final class SubtreeDelete {
   private final ZkSide target;
   private final SyncRules rules;
   private final MigrationRecords records;
+  private final RecordWriter recordWriter;
   private final Applier targetWriter;
   private final DirtyPaths dirty;
   private final AuditLog audit;
@@ -40,6 +41,7 @@ public final class SubtreeDelete {
       ZkSide source,
       SyncRules rules,
       MigrationRecords records,
+      RecordWriter recordWriter,
       Applier targetWriter,
       DirtyPaths dirty,
       AuditLog audit) {
@@ -47,6 +49,7 @@ public final class SubtreeDelete {
     this.target = targetWriter.side();
     this.rules = rules;
     this.records = records;
+    this.recordWriter = recordWriter;
     this.targetWriter = targetWriter;
     this.dirty = dirty;
     this.audit = audit;
@@ -132,11 +135,11 @@ public final class SubtreeDelete {
           o.extra(),
           d.path());
       if (o.success() && d.withRecord()) {
-        recordDeletes.add(MigrationRecords.delete(d.path()));
+        recordDeletes.add(RecordWriter.delete(d.path()));
       }
     }
     if (!recordDeletes.isEmpty()) {
-      records.write(recordDeletes);
+      recordWriter.write(recordDeletes);
     }
     String blocker = keptBecause.get(top);
     if (blocker != null && blocker.equals(top)) {

@@ -3,6 +3,7 @@ package io.zk2zk.batch;
 import io.zk2zk.apply.Ancestors;
 import io.zk2zk.apply.Applier;
 import io.zk2zk.apply.PlanExecutor;
+import io.zk2zk.apply.RecordWriter;
 import io.zk2zk.apply.SequenceCounters;
 import io.zk2zk.apply.SubtreeDelete;
 import io.zk2zk.audit.AuditLog;
@@ -23,7 +24,11 @@ import java.util.function.BooleanSupplier;
  * @param counters all_sync's sequence counters, null for t_sync
  */
 public record SyncStages(
-    BatchSync batch, MigrationRecords records, SequenceCounters counters, BatchReader reader) {
+    BatchSync batch,
+    MigrationRecords records,
+    RecordWriter recordWriter,
+    SequenceCounters counters,
+    BatchReader reader) {
 
   /**
    * Wires the stages.
@@ -43,9 +48,9 @@ public record SyncStages(
     boolean dryRun = config.run().dryRun();
     ZkSide recordSide = kind.recordsOnTarget() ? target : source;
     Applier targetWriter = new Applier(target, config.tuning(), dryRun, mayWrite);
-    MigrationRecords records =
-        new MigrationRecords(
-            recordSide, new Applier(recordSide, config.tuning(), dryRun, mayWrite));
+    MigrationRecords records = new MigrationRecords(recordSide);
+    RecordWriter recordWriter =
+        new RecordWriter(new Applier(recordSide, config.tuning(), dryRun, mayWrite));
     SequenceCounters counters =
         kind.alignsSequenceCounters() ? new SequenceCounters(source, targetWriter) : null;
     BatchReader reader =
@@ -62,12 +67,13 @@ public record SyncStages(
     PlanExecutor executor =
         new PlanExecutor(
             targetWriter,
-            records,
+            recordWriter,
             new Ancestors(source, targetWriter, dirty, audit, config.copyAcl()),
-            new SubtreeDelete(source, kind.rules(), records, targetWriter, dirty, audit),
+            new SubtreeDelete(
+                source, kind.rules(), records, recordWriter, targetWriter, dirty, audit),
             dirty,
             audit);
     BatchSync batch = new BatchSync(reader, kind.rules(), executor, counters, scope, audit);
-    return new SyncStages(batch, records, counters, reader);
+    return new SyncStages(batch, records, recordWriter, counters, reader);
   }
 }

@@ -1,5 +1,6 @@
 package io.zk2zk.reconcile;
 
+import io.zk2zk.apply.RecordWriter;
 import io.zk2zk.apply.SequenceCounters;
 import io.zk2zk.audit.AuditLog;
 import io.zk2zk.batch.BatchSync;
@@ -60,6 +61,7 @@ public final class FullReconcile {
   private final TreeWalk walk;
   private final BatchSync batch;
   private final MigrationRecords records;
+  private final RecordWriter recordWriter;
   private final SequenceCounters counters;
   private final DirtyPaths dirty;
   private final AuditLog audit;
@@ -77,6 +79,7 @@ public final class FullReconcile {
       TreeWalk walk,
       BatchSync batch,
       MigrationRecords records,
+      RecordWriter recordWriter,
       SequenceCounters counters,
       DirtyPaths dirty,
       AuditLog audit,
@@ -89,6 +92,7 @@ public final class FullReconcile {
     this.walk = walk;
     this.batch = batch;
     this.records = records;
+    this.recordWriter = recordWriter;
     this.counters = counters;
     this.dirty = dirty;
     this.audit = audit;
@@ -351,7 +355,7 @@ public final class FullReconcile {
       }
     }
     if (kind.ownsRecords()) {
-      records.removeMalformed(listing.malformed());
+      recordWriter.removeMalformed(listing.malformed());
     }
     return listing;
   }

@@ -1,12 +1,7 @@
 package io.zk2zk.records;
 
-import io.zk2zk.apply.Applier;
-import io.zk2zk.apply.Outcome;
-import io.zk2zk.apply.WriteOp;
 import io.zk2zk.decide.RecordName;
 import io.zk2zk.decide.SyncScope;
-import io.zk2zk.outcome.Request;
-import io.zk2zk.outcome.Verdict;
 import io.zk2zk.zk.NodeReader;
 import io.zk2zk.zk.Reply;
 import io.zk2zk.zk.SideUnavailableException;
@@ -17,28 +12,22 @@ import java.util.List;
 import java.util.Set;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.common.PathUtils;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The one owner of {@code /zk2zk_migration} on T: lists and decodes the records, tells which paths
- * hold one, and writes them (creating the parent again when someone deleted it). The order of
- * record writes around their copies is the write plan's; the record format is {@link RecordName}.
+ * The one reader of {@code /zk2zk_migration} on T: lists and decodes the records, tells which paths
+ * hold one and whether a listing is still current. Records are written by {@code
+ * apply/RecordWriter}, in the order the write plan gives them around their copies; the record
+ * format is {@link RecordName}.
  */
 public final class MigrationRecords {
 
-  private static final Logger log = LoggerFactory.getLogger(MigrationRecords.class);
-
   private final ZkSide side;
-  private final Applier writer;
 
   /**
    * @param side the side that holds the records (always the global T)
-   * @param writer writes to that side (null for a reader that never writes, such as verify)
    */
-  public MigrationRecords(ZkSide side, Applier writer) {
+  public MigrationRecords(ZkSide side) {
     this.side = side;
-    this.writer = writer;
   }
 
   /** The side that holds the records. */
@@ -156,48 +145,5 @@ public final class MigrationRecords {
           "cannot read " + SyncScope.MIGRATION_ROOT + ": " + r.code());
     }
     return r.ok() && r.stat() != null && r.stat().getPzxid() == listing.pzxid();
-  }
-
-  /** The write that creates the record of {@code path}. */
-  public static WriteOp create(String path) {
-    return new WriteOp.Create(SyncScope.recordPath(path), new byte[0]);
-  }
-
-  /** The write that deletes the record of {@code path}. */
-  public static WriteOp delete(String path) {
-    return new WriteOp.Delete(SyncScope.recordPath(path), -1);
-  }
-
-  /**
-   * Sends record writes; when a create finds {@code /zk2zk_migration} itself gone (deleted by
-   * hand), it is created again and the writes are sent once more, instead of failing every record
-   * until a restart.
-   */
-  public List<Outcome> write(List<WriteOp> ops) throws InterruptedException {
-    List<Outcome> outs = writer.apply(ops);
-    boolean rootMissing = false;
-    for (Outcome o : outs) {
-      rootMissing |=
-          o.op() instanceof WriteOp.Create
-              && o.verdict(Request.CREATE_RECORD) == Verdict.CREATE_RECORD_ROOT;
-    }
-    if (!rootMissing) {
-      return outs;
-    }
-    Code rc = side.ensureExists(SyncScope.MIGRATION_ROOT, side.replyTimeout());
-    log.warn("{} was missing on T; created it again ({})", SyncScope.MIGRATION_ROOT, rc);
-    return writer.apply(ops);
-  }
-
-  /** Removes records whose names decode to no valid path (t_sync). */
-  public void removeMalformed(List<String> names) throws InterruptedException {
-    if (names.isEmpty()) {
-      return;
-    }
-    List<WriteOp> ops = new ArrayList<>(names.size());
-    for (String name : names) {
-      ops.add(new WriteOp.Delete(SyncScope.MIGRATION_ROOT + "/" + name, -1));
-    }
-    writer.apply(ops);
   }
 }

@@ -74,7 +74,7 @@ public final class TreeVerifier {
     this.options = options;
     this.source = source;
     this.target = target;
-    this.records = new MigrationRecords(recordSide, null);
+    this.records = new MigrationRecords(recordSide);
     this.walk =
         new TreeWalk(
             source,

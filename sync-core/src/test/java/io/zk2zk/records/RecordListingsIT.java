@@ -48,7 +48,7 @@ class RecordListingsIT {
             50,
             SideSecurity.NONE);
     side.start(Duration.ofSeconds(20));
-    listings = new RecordListings(new MigrationRecords(side, null));
+    listings = new RecordListings(new MigrationRecords(side));
   }
 
   @AfterEach
