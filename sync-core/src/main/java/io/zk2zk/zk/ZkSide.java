@@ -3,7 +3,6 @@ package io.zk2zk.zk;
 import io.zk2zk.config.Credential;
 import io.zk2zk.config.SideSecurity;
 import io.zk2zk.lifecycle.Lifecycle;
-import io.zk2zk.lifecycle.NamedThreads;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.List;
@@ -12,19 +11,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.curator.framework.AuthInfo;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.retry.BoundedExponentialBackoffRetry;
-import org.apache.curator.utils.ZookeeperCompatibility;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
-import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class ZkSide implements Closeable {
 
   private static final Logger log = LoggerFactory.getLogger(ZkSide.class);
-
-  /** Responses such as a getChildren of 100k names exceed ZooKeeper's 1 MB client default. */
-  private static final int CLIENT_JUTE_MAXBUFFER = 256 * 1024 * 1024;
 
   private final String role;
   private final ConnectString connect;
@@ -69,30 +60,6 @@ public final class ZkSide implements Closeable {
     this.security = security;
   }
 
-  /**
-   * The client configuration of this side: the user's file when given (TLS, SASL), with a large
-   * enough response limit for wide nodes unless the file sets one.
-   */
-  ZKClientConfig clientConfig() throws StartupException {
-    ZKClientConfig config;
-    try {
-      config =
-          security.clientConfigFile() != null
-              ? new ZKClientConfig(security.clientConfigFile())
-              : new ZKClientConfig();
-    } catch (Exception e) {
-      throw new StartupException(
-          "cannot load the client configuration "
-              + security.clientConfigFile()
-              + ": "
-              + e.getMessage());
-    }
-    if (config.getProperty(ZKClientConfig.JUTE_MAXBUFFER) == null) {
-      config.setProperty(ZKClientConfig.JUTE_MAXBUFFER, String.valueOf(CLIENT_JUTE_MAXBUFFER));
-    }
-    return config;
-  }
-
   /** The credentials of this side, for the session and for ACL checks. */
   public List<Credential> credentials() {
     return security.credentials();
@@ -102,33 +69,15 @@ public final class ZkSide implements Closeable {
   public void start(Duration wait) throws StartupException, InterruptedException {
     lifecycle.startOnce();
     capabilities =
-        ServerProbe.probe(connect, session, wait, clientConfig(), security.credentials());
+        ServerProbe.probe(
+            connect, session, wait, CuratorSessions.clientConfig(security), security.credentials());
     log.info(
         "{} {}: ZooKeeper {}, persistent recursive watches {}",
         role,
         connect,
         capabilities.version(),
         capabilities.persistentWatches() ? "supported" : "not supported (server older than 3.6)");
-    List<AuthInfo> auth = new java.util.ArrayList<>();
-    for (Credential c : security.credentials()) {
-      auth.add(new AuthInfo(c.scheme(), c.secret()));
-    }
-    curator =
-        CuratorFrameworkFactory.builder()
-            .authorization(auth)
-            .connectString(connect.toString())
-            .sessionTimeoutMs((int) session.toMillis())
-            .connectionTimeoutMs((int) Math.max(session.toMillis(), 5000))
-            .retryPolicy(new BoundedExponentialBackoffRetry(100, 5000, 1000))
-            .ensembleTracker(false)
-            .zkClientConfig(clientConfig())
-            .zookeeperCompatibility(
-                ZookeeperCompatibility.builder()
-                    .hasPersistentWatchers(capabilities.persistentWatches())
-                    .build())
-            // daemon or not like the starting thread, as they have always been; close() ends them
-            .threadFactory(NamedThreads.namedLikeCaller("zk2zk-curator-" + role))
-            .build();
+    curator = CuratorSessions.build(role, connect, session, security, capabilities);
     curator.getConnectionStateListenable().addListener((c, s) -> onStateChange(s));
     curator.start();
     if (!curator.blockUntilConnected((int) wait.toMillis(), TimeUnit.MILLISECONDS)) {
