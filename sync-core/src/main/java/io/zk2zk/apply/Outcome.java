@@ -49,7 +49,7 @@ public record Outcome(WriteOp op, Code code, boolean success, String extra) {
   }
 
   /** What the server answered, as the outcome policy knows it. */
-  public Answer answer() {
+  private Answer answer() {
     return Answers.of(code);
   }
 

@@ -27,8 +27,7 @@ public record SyncStages(
     BatchSync batch,
     MigrationRecords records,
     RecordWriter recordWriter,
-    SequenceCounters counters,
-    BatchReader reader) {
+    SequenceCounters counters) {
 
   /**
    * Wires the stages.
@@ -74,6 +73,6 @@ public record SyncStages(
             dirty,
             audit);
     BatchSync batch = new BatchSync(reader, kind.rules(), executor, counters, scope, audit);
-    return new SyncStages(batch, records, recordWriter, counters, reader);
+    return new SyncStages(batch, records, recordWriter, counters);
   }
 }

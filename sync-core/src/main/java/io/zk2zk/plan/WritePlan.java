@@ -31,11 +31,6 @@ public record WritePlan(List<Decision> alarms, List<Step> steps, int decidedWrit
     return new Builder().build(decisions);
   }
 
-  /** True when there is nothing to write nor report. */
-  public boolean isEmpty() {
-    return alarms.isEmpty() && decidedWrites == 0;
-  }
-
   private static final class Builder {
     private int next;
     private final List<PlannedWrite> records = new ArrayList<>();

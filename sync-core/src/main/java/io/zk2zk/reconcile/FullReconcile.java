@@ -111,11 +111,11 @@ public final class FullReconcile {
         pass.writer = writer;
         try {
           walk.run(pass, pass.listing.paths());
+          pass.changed += writer.drain();
         } catch (InterruptedException e) {
-          writer.abandonNow();
+          writer.abandonNow(); // stopping: the chunks being written are interrupted as well
           throw e;
         }
-        pass.changed += writer.drain();
       }
       if (!kind.walksTarget()) {
         walk.visitRecorded(pass.unvisitedRecords, pass); // t_sync: records of paths gone from T

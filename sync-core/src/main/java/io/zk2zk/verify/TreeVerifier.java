@@ -265,12 +265,20 @@ public final class TreeVerifier {
   private Map<String, Difference> recheck(Collection<Difference> diffs)
       throws SideUnavailableException, InterruptedException {
     List<String> recordNodes = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
     List<String> paths = new ArrayList<>();
     for (Difference d : diffs) {
-      (isRecordNode(d.path()) ? recordNodes : paths).add(d.path());
+      if (isRecordNode(d.path())) {
+        recordNodes.add(d.path());
+      } else {
+        (d.kind() == DifferenceKind.UNREADABLE ? unreadable : paths).add(d.path());
+      }
     }
     Map<String, Difference> still = new LinkedHashMap<>();
     recheckUnreadable = still;
+    // read plainly: the reader leaves out paths no rule decides (the root, t_sync's persistent
+    // nodes on T), and an unreadable one of those hides its whole subtree from the walk
+    paths.addAll(stillReadable(unreadable, still));
     for (int from = 0; from < paths.size(); from += options.chunk()) {
       List<String> chunk = paths.subList(from, Math.min(paths.size(), from + options.chunk()));
       BatchViews read = reader.read(chunk, Set.of(), Trigger.PASS);
@@ -290,6 +298,34 @@ public final class TreeVerifier {
       }
     }
     return still;
+  }
+
+  /**
+   * Reads the paths found unreadable again on both sides; those still unreadable go to {@code
+   * still}, the others are returned to be decided.
+   */
+  private List<String> stillReadable(List<String> unreadable, Map<String, Difference> still)
+      throws SideUnavailableException, InterruptedException {
+    List<String> readable = new ArrayList<>();
+    for (int from = 0; from < unreadable.size(); from += options.chunk()) {
+      List<String> chunk =
+          unreadable.subList(from, Math.min(unreadable.size(), from + options.chunk()));
+      NodeReader.Pending onTarget = NodeReader.issue(target, chunk, false, null, false);
+      List<NodeReader.Result> src = NodeReader.read(source, chunk, false, null);
+      List<NodeReader.Result> tgt = onTarget.get();
+      for (int i = 0; i < chunk.size(); i++) {
+        NodeReader.Result s = src.get(i);
+        NodeReader.Result t = tgt.get(i);
+        if (s.error() != null) {
+          still.put(s.path(), Classifier.unreadable(s.path(), "source", s.error().name()));
+        } else if (t.error() != null) {
+          still.put(t.path(), Classifier.unreadable(t.path(), "target", t.error().name()));
+        } else {
+          readable.add(s.path());
+        }
+      }
+    }
+    return readable;
   }
 
   /** Counts a re-read path as it is now instead of as the walk saw it. */

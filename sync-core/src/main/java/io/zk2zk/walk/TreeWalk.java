@@ -119,12 +119,20 @@ public final class TreeWalk {
         for (int from = 0; from < level.paths.size(); from += chunkSize) {
           Reading current = ahead;
           ahead = null;
-          if (from + chunkSize < level.paths.size()) {
-            ahead = startReading(level, from + chunkSize, visitor);
+          boolean handedOver = false;
+          try {
+            if (from + chunkSize < level.paths.size()) {
+              ahead = startReading(level, from + chunkSize, visitor);
+            }
+            Chunk chunk = collect(depth, current, recorded);
+            addChildren(chunk, next);
+            handedOver = true; // from here the claim is the visitor's
+            visitor.visit(chunk);
+          } finally {
+            if (!handedOver) {
+              visitor.release(current.claimed());
+            }
           }
-          Chunk chunk = collect(depth, current, recorded, visitor);
-          addChildren(chunk, next);
-          visitor.visit(chunk);
         }
       } finally {
         if (ahead != null) {
@@ -172,21 +180,16 @@ public final class TreeWalk {
     }
   }
 
-  /** Collects a chunk's replies; its claim is given back if they fail. */
-  private Chunk collect(int depth, Reading reading, Set<String> recorded, Visitor visitor)
+  /** Collects a chunk's replies. */
+  private Chunk collect(int depth, Reading reading, Set<String> recorded)
       throws SideUnavailableException, InterruptedException {
-    try {
-      List<NodeReader.Result> src = reading.src().get();
-      watches.afterRead(source, src);
-      List<NodeReader.Result> tgt =
-          kind.walksTarget()
-              ? withAbsent(reading.paths(), reading.tgt().get())
-              : readTargetForTSync(reading.paths(), src, recorded);
-      return new Chunk(depth, reading.paths(), reading.claimed(), src, tgt);
-    } catch (SideUnavailableException | InterruptedException | RuntimeException e) {
-      visitor.release(reading.claimed());
-      throw e;
-    }
+    List<NodeReader.Result> src = reading.src().get();
+    watches.afterRead(source, src);
+    List<NodeReader.Result> tgt =
+        kind.walksTarget()
+            ? withAbsent(reading.paths(), reading.tgt().get())
+            : readTargetForTSync(reading.paths(), src, recorded);
+    return new Chunk(depth, reading.paths(), reading.claimed(), src, tgt);
   }
 
   /** Adds the chunk's children that the walk visits to the next level. */
