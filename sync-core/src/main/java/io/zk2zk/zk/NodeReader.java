@@ -300,9 +300,12 @@ public final class NodeReader {
     }
     Presence[] out = new Presence[paths.size()];
     for (int i = 0; i < out.length; i++) {
-      Reply r = answer(side, replies.get(i));
       out[i] =
-          r.ok() ? Presence.PRESENT : r.code() == Code.NONODE ? Presence.ABSENT : Presence.UNKNOWN;
+          switch (read(answer(side, replies.get(i)))) {
+            case DONE -> Presence.PRESENT;
+            case ABSENT -> Presence.ABSENT;
+            default -> Presence.UNKNOWN; // refused (e.g. NOAUTH): no conclusion may be drawn
+          };
     }
     return out;
   }
