@@ -5,6 +5,7 @@ import io.zk2zk.audit.AuditOperation;
 import io.zk2zk.config.Credential;
 import io.zk2zk.decide.AclEntry;
 import io.zk2zk.decide.AclRights;
+import io.zk2zk.decide.Action;
 import io.zk2zk.decide.Decision;
 import io.zk2zk.outcome.Verdict;
 import io.zk2zk.plan.PlannedWrite;
@@ -91,7 +92,7 @@ public final class PlanExecutor {
   }
 
   private static String reasonOf(Decision d) {
-    return ((io.zk2zk.decide.Action.Alarm) d.action()).reason() + " (rule " + d.rule() + ")";
+    return ((Action.Alarm) d.action()).reason() + " (rule " + d.rule() + ")";
   }
 
   private WriteOp toOp(PlannedWrite w) {

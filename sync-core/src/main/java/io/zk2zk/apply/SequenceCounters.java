@@ -119,8 +119,7 @@ public final class SequenceCounters {
    * A pass's chunk, read on both sides: T's counter of every synced parent in it brought at or
    * above S's, less the children about to be copied.
    */
-  public void alignWalked(
-      List<NodeReader.Result> src, List<NodeReader.Result> tgt, io.zk2zk.decide.SyncScope scope)
+  public void alignWalked(List<NodeReader.Result> src, List<NodeReader.Result> tgt, SyncScope scope)
       throws InterruptedException {
     Map<String, Long> raise = new HashMap<>();
     for (int i = 0; i < src.size(); i++) {

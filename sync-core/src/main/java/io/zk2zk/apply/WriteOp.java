@@ -1,5 +1,6 @@
 package io.zk2zk.apply;
 
+import io.zk2zk.outcome.Request;
 import java.util.List;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.data.ACL;
@@ -16,17 +17,17 @@ public sealed interface WriteOp {
   Op toOp();
 
   /** The request as the outcome policy knows it (records are judged by their writers). */
-  default io.zk2zk.outcome.Request request() {
+  default Request request() {
     if (this instanceof Create) {
-      return io.zk2zk.outcome.Request.CREATE;
+      return Request.CREATE;
     }
     if (this instanceof SetData) {
-      return io.zk2zk.outcome.Request.SET_DATA;
+      return Request.SET_DATA;
     }
     if (this instanceof SetAcl) {
-      return io.zk2zk.outcome.Request.SET_ACL;
+      return Request.SET_ACL;
     }
-    return io.zk2zk.outcome.Request.DELETE;
+    return Request.DELETE;
   }
 
   /** Create a persistent node with the given ACL. */

@@ -10,6 +10,7 @@ import io.zk2zk.plan.WritePlan;
 import io.zk2zk.read.BatchReader;
 import io.zk2zk.read.BatchViews;
 import io.zk2zk.read.Trigger;
+import io.zk2zk.records.RecordListing;
 import io.zk2zk.zk.NodeReader;
 import io.zk2zk.zk.SideUnavailableException;
 import java.util.ArrayList;
@@ -73,10 +74,7 @@ public final class BatchSync {
    * Syncs from reads a pass's walk made under the claim: one read per path on each side, in the
    * same order.
    */
-  public int sync(
-      List<NodeReader.Result> src,
-      List<NodeReader.Result> tgt,
-      io.zk2zk.records.RecordListing listing)
+  public int sync(List<NodeReader.Result> src, List<NodeReader.Result> tgt, RecordListing listing)
       throws SideUnavailableException, InterruptedException {
     return decideAndApply(reader.views(src, tgt, listing), Trigger.PASS);
   }

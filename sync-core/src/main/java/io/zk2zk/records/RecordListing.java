@@ -1,5 +1,6 @@
 package io.zk2zk.records;
 
+import io.zk2zk.decide.RecordName;
 import java.util.Set;
 
 /**
@@ -10,6 +11,6 @@ public record RecordListing(Set<String> names, long pzxid) {
 
   /** Whether a record names {@code path}. */
   public boolean names(String path) {
-    return !names.isEmpty() && names.contains(io.zk2zk.decide.RecordName.escape(path));
+    return !names.isEmpty() && names.contains(RecordName.escape(path));
   }
 }

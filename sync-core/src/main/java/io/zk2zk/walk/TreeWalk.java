@@ -1,6 +1,7 @@
 package io.zk2zk.walk;
 
 import io.zk2zk.config.DaemonKind;
+import io.zk2zk.decide.NodeState;
 import io.zk2zk.decide.SyncRules;
 import io.zk2zk.decide.SyncScope;
 import io.zk2zk.source.WatchUpkeep;
@@ -274,7 +275,7 @@ public final class TreeWalk {
       if (j < read.size() && read.get(j).path().equals(p)) {
         out.add(read.get(j++));
       } else {
-        out.add(new NodeReader.Result(p, io.zk2zk.decide.NodeState.ABSENT, null));
+        out.add(new NodeReader.Result(p, NodeState.ABSENT, null));
       }
     }
     return out;

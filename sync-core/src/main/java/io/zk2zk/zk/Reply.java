@@ -1,5 +1,6 @@
 package io.zk2zk.zk;
 
+import io.zk2zk.outcome.Answer;
 import java.util.List;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.OpResult;
@@ -38,6 +39,6 @@ public record Reply(
   }
 
   public static boolean isTransient(Code code) {
-    return Answers.of(code) == io.zk2zk.outcome.Answer.UNAVAILABLE;
+    return Answers.of(code) == Answer.UNAVAILABLE;
   }
 }
