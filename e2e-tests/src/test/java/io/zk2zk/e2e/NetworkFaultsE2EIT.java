@@ -7,12 +7,17 @@ import static org.awaitility.Awaitility.await;
 import io.zk2zk.e2e.support.DaemonProcess;
 import io.zk2zk.e2e.support.E2EConfig;
 import io.zk2zk.e2e.support.FaultyLink;
+import io.zk2zk.e2e.support.FreePorts;
 import io.zk2zk.e2e.support.InSync;
 import io.zk2zk.e2e.support.MonitorLog;
 import io.zk2zk.e2e.support.ProcessScope;
 import io.zk2zk.e2e.support.ProcessScopeExtension;
 import io.zk2zk.e2e.support.Zk;
 import io.zk2zk.e2e.support.ZkServerProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -205,6 +210,18 @@ class NetworkFaultsE2EIT {
         .toList();
   }
 
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** A GET of the daemon's metrics server, which the test reaches directly (not through a link). */
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString(UTF_8));
+  }
+
   /** Keeps the test waiting while both daemons run, for {@code length} (a stall's length). */
   private static void holdFor(Duration length, DaemonProcess... daemons) {
     await("the daemons keep running through the fault")
@@ -225,16 +242,18 @@ class NetworkFaultsE2EIT {
 
   /**
    * Registry clients on both sides, two each: one stays, one leaves during the fault; both daemons
-   * started with {@code flags} and in sync.
+   * started with short sessions (all_sync also with {@code allSyncFlags}) and in sync.
    */
-  private DaemonProcess[] startWithClientsOnBothSides(List<Zk> leaving, String... flags)
+  private DaemonProcess[] startWithClientsOnBothSides(List<Zk> leaving, String... allSyncFlags)
       throws Exception {
     seed();
     scope.connect(source).createEphemeral("/app/providers/s-stays", bytes("s-stays"));
     Zk leaveS = scope.connect(source);
     leaveS.createEphemeral("/app/providers/s-leaves", bytes("s-leaves"));
-    DaemonProcess allSync = startAllSync(flags);
-    DaemonProcess tSync = startTSync(flags);
+    List<String> allSyncArgs = new ArrayList<>(Arrays.asList(shortSessions()));
+    allSyncArgs.addAll(Arrays.asList(allSyncFlags));
+    DaemonProcess allSync = startAllSync(allSyncArgs.toArray(String[]::new));
+    DaemonProcess tSync = startTSync(shortSessions());
     // registry clients on T register below the parents all_sync copied
     awaitInSync(allSync, tSync);
     scope.connect(target).createEphemeral("/app/providers/t-stays", bytes("t-stays"));
@@ -302,9 +321,12 @@ class NetworkFaultsE2EIT {
   @Test
   void targetStalledLongerThanTheSessions() throws Exception {
     List<Zk> leaving = new ArrayList<>();
-    DaemonProcess[] daemons = startWithClientsOnBothSides(leaving, shortSessions());
+    int metricsPort = FreePorts.next();
+    DaemonProcess[] daemons =
+        startWithClientsOnBothSides(leaving, "--metricsPort", Integer.toString(metricsPort));
     DaemonProcess allSync = daemons[0];
     DaemonProcess tSync = daemons[1];
+    assertThat(get(metricsPort, "/health").statusCode()).isEqualTo(200);
 
     toT.stall();
     // sent by all_sync before its session notices the silence: held by the link
@@ -312,10 +334,19 @@ class NetworkFaultsE2EIT {
     awaitLogged(allSync, disconnected("target", toT), Duration.ofSeconds(SESSION_S * 2));
     changeBothSides(leaving);
     holdFor(LONG_STALL, allSync, tSync);
+    // what a monitoring system sees by now: the target away for longer than its session
+    HttpResponse<String> unhealthy = get(metricsPort, "/health");
+    assertThat(unhealthy.statusCode()).isEqualTo(503);
+    assertThat(unhealthy.body())
+        .startsWith("target " + toT.connectString() + " disconnected for ")
+        .endsWith(" s, longer than its session timeout (" + SESSION_S + " s)\n");
+    assertThat(get(metricsPort, "/metrics").body())
+        .contains("zk2zk_connected{daemon=\"all_sync\",side=\"target\"} 0.0");
     toT.heal();
 
     awaitInSync(allSync, tSync);
     assertChangesArrived(allSync, tSync);
+    assertThat(get(metricsPort, "/health").body()).isEqualTo("ok\n");
     assertOneOutage(allSync, "target", toT, true);
     assertOneOutage(tSync, "source", toT, true);
   }
@@ -330,7 +361,7 @@ class NetworkFaultsE2EIT {
   @Test
   void sourceStalledLongerThanTheSessions() throws Exception {
     List<Zk> leaving = new ArrayList<>();
-    DaemonProcess[] daemons = startWithClientsOnBothSides(leaving, shortSessions());
+    DaemonProcess[] daemons = startWithClientsOnBothSides(leaving);
     DaemonProcess allSync = daemons[0];
     DaemonProcess tSync = daemons[1];
     Set<String> onTBefore = t.readTree("/").keySet();
