@@ -54,7 +54,9 @@ public final class ProcessScope implements AutoCloseable {
     resources.push(resource);
     if (resource instanceof ZkServerProcess
         || resource instanceof ZkEnsemble
-        || resource instanceof DaemonProcess) {
+        || resource instanceof DaemonProcess
+        || resource instanceof FaultyLink
+        || resource instanceof FaultyLinks) {
       diagnosable.add(resource);
     }
     return resource;
@@ -91,6 +93,11 @@ public final class ProcessScope implements AutoCloseable {
     return register(ZkEnsemble.create(version, newDir("ensemble-" + version), 3)).start();
   }
 
+  /** A {@link FaultyLink} to {@code server}'s client port, with no fault yet. */
+  public FaultyLink link(ZkServerProcess server) {
+    return register(FaultyLink.to(server));
+  }
+
   /** A plain client connected to {@code connectString}. */
   public Zk connect(String connectString) {
     return register(Zk.connect(connectString));
@@ -119,6 +126,9 @@ public final class ProcessScope implements AutoCloseable {
         sb.append(d.diagnostics()).append('\n');
       } else if (o instanceof ZkServerProcess s) {
         sb.append("---- ").append(s).append(" log tail:\n").append(s.logTail(15)).append('\n');
+      } else if (o instanceof FaultyLink || o instanceof FaultyLinks) {
+        // what the network between the processes was doing when the test failed
+        sb.append("---- ").append(o).append('\n');
       } else if (o instanceof ZkEnsemble e) {
         for (ZkServerProcess s : e.members()) {
           sb.append("---- ").append(s).append(" log tail:\n").append(s.logTail(15)).append('\n');
