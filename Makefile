@@ -38,7 +38,7 @@ compat:
 	  -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
 	  -Dit.test=CompatibilityE2EIT -Dzk2zk.compat=all
 
-## soak: randomized operations and faults for DURATION seconds (default 600), then a full "in sync"
+## soak: randomized operations, process and network faults for DURATION seconds (default 600), then a full "in sync"
 ## check; SEED=<n> replays a run's choices
 DURATION ?= 600
 soak:

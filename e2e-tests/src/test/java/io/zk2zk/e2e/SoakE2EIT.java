@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.zk2zk.e2e.support.DaemonProcess;
 import io.zk2zk.e2e.support.DaemonProcess.Kind;
 import io.zk2zk.e2e.support.E2EConfig;
+import io.zk2zk.e2e.support.FaultyLink;
 import io.zk2zk.e2e.support.InSync;
 import io.zk2zk.e2e.support.MonitorLog;
 import io.zk2zk.e2e.support.ProcessScope;
@@ -36,7 +37,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A randomized soak of both packaged daemons between two real ZooKeeper servers: a seeded generator
  * creates, updates and deletes persistent nodes on S, opens and closes sessions that register
  * ephemerals on S and on T (on T also under parents created on the fly), moves registrations from S
- * to T, and now and then kills or stops a daemon or a server and starts it again. At the end both
+ * to T, and now and then kills or stops a daemon or a server and starts it again, or breaks the
+ * network between a daemon and an ensemble (the daemons reach S and T through {@link FaultyLink}s
+ * that stall, reset or slow down; the generator's clients connect directly). At the end both
  * daemons must reach "in sync" as docs/spec-operations.md defines it, checked with plain clients,
  * and say so in their progress lines.
  *
@@ -94,6 +97,8 @@ class SoakE2EIT {
     private Zk t;
     private DaemonSlot allSync;
     private DaemonSlot tSync;
+    private FaultyLink sLink;
+    private FaultyLink tLink;
     private boolean sDown;
     private boolean tDown;
 
@@ -204,8 +209,11 @@ class SoakE2EIT {
       t = scope.connect(tServer);
       System.out.println(tag + " S = " + sServer + ", T = " + tServer);
       seed();
-      allSync = new DaemonSlot(Kind.ALL_SYNC, sServer.connectString(), tServer.connectString());
-      tSync = new DaemonSlot(Kind.T_SYNC, tServer.connectString(), sServer.connectString());
+      // the daemons' network, which the generator breaks now and then; its clients go direct
+      sLink = scope.link(sServer);
+      tLink = scope.link(tServer);
+      allSync = new DaemonSlot(Kind.ALL_SYNC, sLink.connectString(), tLink.connectString());
+      tSync = new DaemonSlot(Kind.T_SYNC, tLink.connectString(), sLink.connectString());
       allSync.start();
       tSync.start();
       nextFaultAt = now() + secs(3 + rnd.nextInt(8));
@@ -412,7 +420,7 @@ class SoakE2EIT {
       long restoreAt = now() + down * 1_000_000;
       String what;
       Runnable restore;
-      switch (rnd.nextInt(10)) {
+      switch (rnd.nextInt(13)) {
         case 0, 1 -> {
           DaemonSlot d = rnd.nextBoolean() ? allSync : tSync;
           boolean kill = rnd.nextBoolean();
@@ -450,6 +458,27 @@ class SoakE2EIT {
                 server.start();
                 setDown(source, false);
               };
+        }
+        case 10, 11, 12 -> {
+          // the link between the daemons and one ensemble: both daemons lose it at once
+          boolean source = rnd.nextBoolean();
+          FaultyLink link = source ? sLink : tLink;
+          String side = source ? "S" : "T";
+          switch (rnd.nextInt(3)) {
+            case 0 -> {
+              what = "link to " + side + " stalled (open and silent)";
+              link.stall();
+            }
+            case 1 -> {
+              what = "link to " + side + " reset, then slow (20 ms each way, 64 KB/s)";
+              link.drop().delay(Duration.ofMillis(20)).bandwidth(64 * 1024);
+            }
+            default -> {
+              what = "link to " + side + " slow (50 ms each way)";
+              link.delay(Duration.ofMillis(50));
+            }
+          }
+          restore = link::heal;
         }
         default -> {
           boolean source = rnd.nextBoolean();
