@@ -121,16 +121,11 @@ class FaultsE2EIT {
   }
 
   private static void awaitMigrationInSync(Zk s, Zk t, Duration within, DaemonProcess... daemons) {
-    await("both sides of the migration in sync")
-        .atMost(within)
-        .pollInterval(Duration.ofMillis(200))
-        .failFast("a daemon exited", () -> Arrays.stream(daemons).anyMatch(d -> !d.isAlive()))
-        .untilAsserted(() -> InSync.assertMigrationInSync(s, t));
+    InSync.awaitMigrationInSync(s, t, within, daemons);
   }
 
   private static List<String> runtimeLines(DaemonProcess daemon) {
-    String text = daemon.runtimeLog();
-    return text.isEmpty() ? List.of() : Arrays.asList(text.split("\n"));
+    return daemon.runtimeLines();
   }
 
   private static List<String> linesSince(DaemonProcess daemon, int from) {

@@ -118,16 +118,11 @@ class NetworkFaultsE2EIT {
   }
 
   private void awaitInSync(DaemonProcess... daemons) {
-    await("both sides of the migration in sync")
-        .atMost(CONVERGE)
-        .pollInterval(Duration.ofMillis(200))
-        .failFast("a daemon exited", () -> Arrays.stream(daemons).anyMatch(d -> !d.isAlive()))
-        .untilAsserted(() -> InSync.assertMigrationInSync(s, t));
+    InSync.awaitMigrationInSync(s, t, CONVERGE, daemons);
   }
 
   private static List<String> runtimeLines(DaemonProcess daemon) {
-    String text = daemon.runtimeLog();
-    return text.isEmpty() ? List.of() : Arrays.asList(text.split("\n"));
+    return daemon.runtimeLines();
   }
 
   private static long count(List<String> lines, String fragment) {

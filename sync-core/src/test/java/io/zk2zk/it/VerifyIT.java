@@ -6,6 +6,7 @@ import io.zk2zk.config.DaemonKind;
 import io.zk2zk.config.SideSecurity;
 import io.zk2zk.decide.SyncScope;
 import io.zk2zk.verify.Difference;
+import io.zk2zk.verify.DifferenceKind;
 import io.zk2zk.verify.ReportText;
 import io.zk2zk.verify.TreeVerifier;
 import io.zk2zk.verify.VerifyOptions;
@@ -13,9 +14,14 @@ import io.zk2zk.verify.VerifyReport;
 import io.zk2zk.zk.ConnectString;
 import io.zk2zk.zk.ZkSide;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -218,5 +224,59 @@ class VerifyIT extends TwoServers {
     assertThat(lines(r.firstDifferences())).containsExactly("missing /m1", "missing /m2");
     assertThat(ReportText.summary(r))
         .contains("3 differences (missing 3) under /, persisted over 1 re-check(s), 1 beyond");
+  }
+
+  // An unreadable node hides its subtree from the walk: the re-checks must read it again and keep
+  // reporting it, also where no rule decides the path (the root, a t_sync path persistent on T).
+
+  private static List<ACL> onlyFor(String userAndPassword) throws Exception {
+    // mutable: ZooKeeper's ACL check asks the list whether it holds null
+    return new ArrayList<>(
+        List.of(
+            new ACL(
+                ZooDefs.Perms.ALL,
+                new Id("digest", DigestAuthenticationProvider.generateDigest(userAndPassword)))));
+  }
+
+  private static VerifyOptions options() {
+    return new VerifyOptions(20, 1, Duration.ofMillis(100), 2, false, 100);
+  }
+
+  private static List<String> unreadable(VerifyReport r) {
+    return r.firstDifferences().stream()
+        .filter(d -> d.kind() == DifferenceKind.UNREADABLE)
+        .map(Difference::path)
+        .toList();
+  }
+
+  @Test
+  void allSyncVerifyOfAnUnreadableRootIsNotInSync() throws Exception {
+    Trees.createP(onS, "/a", "only on S");
+    onS.setACL("/", onlyFor("admin:secret"), -1);
+
+    VerifyReport r =
+        new TreeVerifier(sideS, sideT, sideT, DaemonKind.ALL_SYNC, new SyncScope("/"), options())
+            .run("all_sync verify");
+
+    assertThat(r.inSync()).as(ReportText.lines(r).toString()).isFalse();
+    assertThat(r.resolvedOnRecheck()).as("not a change in flight").isZero();
+    assertThat(unreadable(r)).containsExactly("/");
+  }
+
+  @Test
+  void tSyncVerifyOfAnUnreadableRecordedPathIsNotInSync() throws Exception {
+    Trees.createP(onT, "/p", "x");
+    Trees.create(onT, "/p/e", "instance".getBytes(), CreateMode.EPHEMERAL); // not on S
+    Trees.createP(onT, SyncScope.MIGRATION_ROOT, "");
+    Trees.createP(onT, SyncScope.recordPath("/p"), "");
+    onS.create("/p", "x".getBytes(), onlyFor("other:secret"), CreateMode.PERSISTENT);
+
+    VerifyReport r =
+        new TreeVerifier(sideT, sideS, sideT, DaemonKind.T_SYNC, new SyncScope("/"), options())
+            .run("t_sync verify");
+
+    assertThat(r.inSync()).as(ReportText.lines(r).toString()).isFalse();
+    assertThat(r.resolvedOnRecheck()).as(ReportText.lines(r).toString()).isZero();
+    assertThat(unreadable(r)).containsExactly("/p");
   }
 }

@@ -223,6 +223,12 @@ public final class DaemonProcess implements AutoCloseable {
     return FileTail.read(runtimeLogPath());
   }
 
+  /** The runtime log's lines so far (none if it does not exist yet). */
+  public List<String> runtimeLines() {
+    String text = runtimeLog();
+    return text.isEmpty() ? List.of() : java.util.Arrays.asList(text.split("\n"));
+  }
+
   /** Tails of stdout, stderr and both logs, for failure reports. */
   public String diagnostics() {
     return "---- "

@@ -157,6 +157,20 @@ public final class InSync {
     return out;
   }
 
+  /**
+   * Waits until {@link #assertMigrationInSync} holds, failing at once if one of {@code daemons}
+   * exits.
+   */
+  public static void awaitMigrationInSync(
+      Zk s, Zk t, java.time.Duration within, DaemonProcess... daemons) {
+    org.awaitility.Awaitility.await("both sides of the migration in sync")
+        .atMost(within)
+        .pollInterval(java.time.Duration.ofMillis(200))
+        .failFast(
+            "a daemon exited", () -> java.util.Arrays.stream(daemons).anyMatch(d -> !d.isAlive()))
+        .untilAsserted(() -> assertMigrationInSync(s, t));
+  }
+
   /** Fails, naming the first differences, unless both daemons' sides are in sync. */
   public static void assertMigrationInSync(Zk s, Zk t) throws Exception {
     List<String> v = violations(read(s, t));
