@@ -132,8 +132,8 @@ class SoakE2EIT {
     /** A registration closed on S, to be made again on T once T's copy is gone. */
     private record PendingMove(Session on, String path, byte[] data, long deadline) {}
 
-    /** A fault in progress and how to end it. */
-    private record Fault(String what, Runnable restore, long restoreAt) {}
+    /** A fault in progress, what it does on each generator tick while it lasts, and its end. */
+    private record Fault(String what, Runnable tick, Runnable restore, long restoreAt) {}
 
     /** One daemon, restarted in the same working directory (its logs continue). */
     private final class DaemonSlot {
@@ -405,6 +405,9 @@ class SoakE2EIT {
     // ---- faults --------------------------------------------------------------------------------
 
     private void faultTick() {
+      if (activeFault != null) {
+        activeFault.tick().run();
+      }
       if (activeFault != null && now() >= activeFault.restoreAt()) {
         activeFault.restore().run();
         activeFault = null;
@@ -419,6 +422,7 @@ class SoakE2EIT {
       long down = 500 + rnd.nextInt(7_500);
       long restoreAt = now() + down * 1_000_000;
       String what;
+      Runnable tick = () -> {};
       Runnable restore;
       switch (rnd.nextInt(13)) {
         case 0, 1 -> {
@@ -464,10 +468,35 @@ class SoakE2EIT {
           boolean source = rnd.nextBoolean();
           FaultyLink link = source ? sLink : tLink;
           String side = source ? "S" : "T";
-          switch (rnd.nextInt(3)) {
+          switch (rnd.nextInt(5)) {
             case 0 -> {
               what = "link to " + side + " stalled (open and silent)";
               link.stall();
+            }
+            case 3 -> {
+              FaultyLink.Direction way =
+                  rnd.nextBoolean()
+                      ? FaultyLink.Direction.CLIENT_TO_SERVER
+                      : FaultyLink.Direction.SERVER_TO_CLIENT;
+              what = "link to " + side + " stalled one way (" + way + ")";
+              link.stall(way);
+            }
+            case 4 -> {
+              // stalled 2 s of every 5, for longer than the other faults
+              long start = now();
+              restoreAt = start + secs(10 + rnd.nextInt(30));
+              what = "link to " + side + " flapping (stalled 2 s of every 5)";
+              tick =
+                  () -> {
+                    boolean stalledPhase = ((now() - start) / 1_000_000) % 5_000 < 2_000;
+                    if (stalledPhase != link.isStalled()) {
+                      if (stalledPhase) {
+                        link.stall();
+                      } else {
+                        link.resume();
+                      }
+                    }
+                  };
             }
             case 1 -> {
               what = "link to " + side + " reset, then slow (20 ms each way, 64 KB/s)";
@@ -498,10 +527,10 @@ class SoakE2EIT {
               };
         }
       }
-      String line = elapsed() + " " + what + ", down " + down + " ms";
+      String line = elapsed() + " " + what + ", for " + (restoreAt - now()) / 1_000_000 + " ms";
       faults.add(line);
       System.out.println(tag + " fault: " + line);
-      return new Fault(what, restore, restoreAt);
+      return new Fault(what, tick, restore, restoreAt);
     }
 
     private void setDown(boolean source, boolean down) {
