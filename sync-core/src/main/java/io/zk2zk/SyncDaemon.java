@@ -1,5 +1,6 @@
 package io.zk2zk;
 
+import io.zk2zk.apply.WriteGate;
 import io.zk2zk.audit.AuditLog;
 import io.zk2zk.batch.SyncStages;
 import io.zk2zk.batch.SyncWorkers;
@@ -229,8 +230,18 @@ public final class SyncDaemon implements AutoCloseable {
         persistent ? "one persistent recursive watch" : "a data and a child watch per node");
 
     WatchUpkeep watches = WatchUpkeep.of(changes, dirty, scope);
+    LeaderElection e = election;
     SyncStages stages =
-        SyncStages.wire(config, scope, source, target, watches, dirty, audit, this::mayWrite);
+        SyncStages.wire(
+            config,
+            scope,
+            source,
+            target,
+            watches,
+            dirty,
+            audit,
+            e == null ? WriteGate.OPEN : WriteGate.fencedBy(e::leaderNode, e::fenceLost),
+            e == null ? WriteGate.OPEN : WriteGate.whileLeading(this::mayWrite));
     workers =
         new SyncWorkers(
             stages.batch(), dirty, config.tuning(), List.of(source, target, recordSide), onFatal);

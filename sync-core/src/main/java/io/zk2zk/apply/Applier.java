@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
-import java.util.function.BooleanSupplier;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.Op;
 
@@ -24,9 +23,11 @@ import org.apache.zookeeper.Op;
  * were sent, so callers list parents before children for creates, children first for deletes.
  *
  * <p>A dry run ({@code --dryRun}) decides and reports every write as if it were sent (outcome
- * {@code success}, EXTRA {@code dry-run}) and sends none. Under {@code --ha} a write gate (is this
- * instance still the leader?) is checked before every request: a closed gate throws {@link
- * NotLeaderException} and nothing more is sent.
+ * {@code success}, EXTRA {@code dry-run}) and sends none. Under {@code --ha} a {@link WriteGate}
+ * (is this instance still the leader?) is asked before every request: a closed gate throws {@link
+ * NotLeaderException} and nothing more is sent. On the side the election lives on, the gate also
+ * names a fence: every request is then a {@code multi} that first checks that the leader's election
+ * node exists, so that a write delivered late, after the lead moved on, applies nothing.
  */
 public final class Applier {
 
@@ -38,25 +39,25 @@ public final class Applier {
 
   private final Semaphore batchesInFlight;
   private final boolean dryRun;
-  private final BooleanSupplier mayWrite;
+  private final WriteGate gate;
 
   /** Writes for real, ungated. */
   public Applier(ZkSide side, Tuning tuning) {
-    this(side, tuning, false, () -> true);
+    this(side, tuning, false, WriteGate.OPEN);
   }
 
   /**
    * @param dryRun send nothing; every write that would be sent is reported as done with EXTRA
    *     {@code dry-run}
-   * @param mayWrite checked before every request; false stops the caller with {@link
+   * @param gate asked before every request; a closed gate stops the caller with {@link
    *     NotLeaderException}
    */
-  public Applier(ZkSide side, Tuning tuning, boolean dryRun, BooleanSupplier mayWrite) {
+  public Applier(ZkSide side, Tuning tuning, boolean dryRun, WriteGate gate) {
     this.side = side;
     this.tuning = tuning;
     this.batchesInFlight = new Semaphore(tuning.multiInFlight());
     this.dryRun = dryRun;
-    this.mayWrite = mayWrite;
+    this.gate = gate;
   }
 
   /** True when writes are only decided and reported, never sent. */
@@ -109,17 +110,20 @@ public final class Applier {
     }
     List<List<WriteOp>> batches = chunk(ops);
     List<CompletableFuture<Reply>> replies = new ArrayList<>(batches.size());
+    List<String> fences = new ArrayList<>(batches.size());
     for (List<WriteOp> b : batches) {
-      checkGate();
+      String fence = gate.enter();
       batchesInFlight.acquire();
-      CompletableFuture<Reply> reply = b.size() == 1 ? sendOne(b.get(0)) : side.multi(toOps(b));
+      CompletableFuture<Reply> reply = sendBatch(b, fence);
       reply.whenComplete((r, t) -> batchesInFlight.release());
       replies.add(reply);
+      fences.add(fence);
     }
     List<Outcome> out = new ArrayList<>(ops.size());
     for (int i = 0; i < batches.size(); i++) {
       List<WriteOp> b = batches.get(i);
       Reply r = ZkSide.await(replies.get(i), side.replyTimeout());
+      checkFence(fences.get(i), r);
       if (r.ok()) {
         for (WriteOp op : b) {
           out.add(Outcome.ok(op));
@@ -155,15 +159,16 @@ public final class Applier {
                 ? Duration.ofSeconds(5)
                 : backoff.multipliedBy(2);
       }
-      checkGate();
+      String fence = gate.enter();
       List<CompletableFuture<Reply>> replies = new ArrayList<>(pending.size());
       for (int i : pending) {
-        replies.add(sendOne(ops.get(i)));
+        replies.add(sendBatch(List.of(ops.get(i)), fence));
       }
       List<Integer> again = new ArrayList<>();
       for (int k = 0; k < pending.size(); k++) {
         int i = pending.get(k);
         Reply r = ZkSide.await(replies.get(k), side.replyTimeout());
+        checkFence(fence, r);
         done[i] = interpret(ops.get(i), r.code());
         if (done[i].verdict(ops.get(i).request()) == Verdict.RETRY_LATER) {
           again.add(i); // the side is unavailable: retried with backoff once it is back
@@ -174,8 +179,28 @@ public final class Applier {
     return Arrays.asList(done);
   }
 
-  private void checkGate() throws NotLeaderException {
-    if (!mayWrite.getAsBoolean()) {
+  /**
+   * One batch as one request: a single write alone, several in a {@code multi}; behind a fence
+   * always a {@code multi} whose first op checks the fence node ({@code setACL} has no {@code
+   * multi} op and goes alone, unfenced).
+   */
+  private CompletableFuture<Reply> sendBatch(List<WriteOp> batch, String fence) {
+    if (fence == null || batch.get(0) instanceof WriteOp.SetAcl) {
+      return batch.size() == 1 ? sendOne(batch.get(0)) : side.multi(toOps(batch));
+    }
+    List<Op> ops = new ArrayList<>(batch.size() + 1);
+    ops.add(Op.check(fence, -1));
+    ops.addAll(toOps(batch));
+    return side.multi(ops);
+  }
+
+  /**
+   * A fenced request whose check failed applied nothing: the fence node is gone, so this instance
+   * no longer leads (whatever its election still believes): stop, and let the election find out.
+   */
+  private void checkFence(String fence, Reply r) throws NotLeaderException {
+    if (fence != null && r.failedAtFirstOp()) {
+      gate.fenceFailed(fence);
       throw new NotLeaderException();
     }
   }

@@ -6,6 +6,7 @@ import io.zk2zk.apply.PlanExecutor;
 import io.zk2zk.apply.RecordWriter;
 import io.zk2zk.apply.SequenceCounters;
 import io.zk2zk.apply.SubtreeDelete;
+import io.zk2zk.apply.WriteGate;
 import io.zk2zk.audit.AuditLog;
 import io.zk2zk.config.DaemonKind;
 import io.zk2zk.config.SyncConfig;
@@ -15,7 +16,6 @@ import io.zk2zk.records.MigrationRecords;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.source.WatchUpkeep;
 import io.zk2zk.zk.ZkSide;
-import java.util.function.BooleanSupplier;
 
 /**
  * The stages of one sync pipeline, wired once per term: the batch script with its reader and
@@ -32,7 +32,9 @@ public record SyncStages(
   /**
    * Wires the stages.
    *
-   * @param mayWrite checked before every write ({@code --ha}: this instance still leads)
+   * @param electionSideGate asked before every write to the side holding the records, where an
+   *     {@code --ha} election lives (T): it may fence the writes
+   * @param otherSideGate asked before every write to the other side
    */
   public static SyncStages wire(
       SyncConfig config,
@@ -42,14 +44,20 @@ public record SyncStages(
       WatchUpkeep watches,
       DirtyPaths dirty,
       AuditLog audit,
-      BooleanSupplier mayWrite) {
+      WriteGate electionSideGate,
+      WriteGate otherSideGate) {
     DaemonKind kind = config.kind();
     boolean dryRun = config.run().dryRun();
     ZkSide recordSide = kind.recordsOnTarget() ? target : source;
-    Applier targetWriter = new Applier(target, config.tuning(), dryRun, mayWrite);
+    Applier targetWriter =
+        new Applier(
+            target,
+            config.tuning(),
+            dryRun,
+            kind.recordsOnTarget() ? electionSideGate : otherSideGate);
     MigrationRecords records = new MigrationRecords(recordSide);
     RecordWriter recordWriter =
-        new RecordWriter(new Applier(recordSide, config.tuning(), dryRun, mayWrite));
+        new RecordWriter(new Applier(recordSide, config.tuning(), dryRun, electionSideGate));
     SequenceCounters counters =
         kind.alignsSequenceCounters() ? new SequenceCounters(source, targetWriter) : null;
     BatchReader reader =

@@ -127,6 +127,29 @@ public final class LeaderElection implements AutoCloseable {
             "cannot create " + parent + " on T (" + side.connectString() + "): " + rc);
       }
     }
+    side.addConnectionListener(
+        s -> {
+          if (s == ConnectionState.RECONNECTED) {
+            submit(this::reportLeader); // a new session has lost the children watch
+          }
+        });
+    join();
+    log.info(
+        "high availability: this instance is {}; joined the leader election under {} on T {}",
+        id,
+        path,
+        side.connectString());
+    submit(this::reportLeader);
+    try {
+      // the recipe creates its node in the background, and Curator's own log is off at info
+      events.schedule(this::checkJoined, side.replyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /** Creates this instance's latch and joins the election with it. */
+  private void join() throws StartupException {
     LeaderLatch l = new LeaderLatch(side.curator(), path, id);
     l.addListener(
         new LeaderLatchListener() {
@@ -141,30 +164,55 @@ public final class LeaderElection implements AutoCloseable {
           }
         },
         events);
-    side.addConnectionListener(
-        s -> {
-          if (s == ConnectionState.RECONNECTED) {
-            submit(this::reportLeader); // a new session has lost the children watch
-          }
-        });
     latch = l;
     try {
       l.start();
     } catch (Exception e) {
       throw new StartupException("cannot join the leader election on T: " + e.getMessage());
     }
-    log.info(
-        "high availability: this instance is {}; joined the leader election under {} on T {}",
-        id,
-        path,
-        side.connectString());
-    submit(this::reportLeader);
-    try {
-      // the recipe creates its node in the background, and Curator's own log is off at info
-      events.schedule(this::checkJoined, side.replyTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      // closing
+  }
+
+  /**
+   * This instance's election node while it leads, else null: the fence of its writes to T. Read
+   * before the lead, so that a node read while the latch renews it is the old one, which a fenced
+   * write finds gone.
+   */
+  public String leaderNode() {
+    LeaderLatch l = latch;
+    if (l == null) {
+      return null;
     }
+    String node = l.getOurPath();
+    return node != null && isLeader() ? node : null;
+  }
+
+  /**
+   * A fenced write found {@code node} gone from T: whatever the latch believes (a leader does not
+   * watch its own node), another instance may lead. Leaves the election and joins it again, which
+   * stops this term; if this instance is still first in line, a new term starts.
+   */
+  public void fenceLost(String node) {
+    submit(
+        () -> {
+          LeaderLatch l = latch;
+          if (!lifecycle.isStarted() || l == null || !node.equals(l.getOurPath())) {
+            return; // the latch has moved on already
+          }
+          log.warn(
+              "a write found this instance's election node {} gone from T: another instance may"
+                  + " lead; stopping to sync and joining the election again",
+              node);
+          try {
+            l.close(LeaderLatch.CloseMode.NOTIFY_LEADER);
+          } catch (Exception e) {
+            log.warn("leaving the leader election: {}", e.getMessage());
+          }
+          try {
+            join();
+          } catch (StartupException e) {
+            log.error("{}; this instance stands by", e.getMessage());
+          }
+        });
   }
 
   private void checkJoined() {

@@ -33,6 +33,15 @@ public record Reply(
     return code == Code.OK;
   }
 
+  /** A {@code multi} that failed at its first op (which applied nothing of it). */
+  public boolean failedAtFirstOp() {
+    return !ok()
+        && results != null
+        && !results.isEmpty()
+        && results.get(0) instanceof OpResult.ErrorResult e
+        && e.getErr() != Code.OK.intValue();
+  }
+
   /** True for errors that say nothing about the node: the connection or session failed. */
   public boolean isTransient() {
     return isTransient(code);

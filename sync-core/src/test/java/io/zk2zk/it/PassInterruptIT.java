@@ -3,6 +3,7 @@ package io.zk2zk.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.zk2zk.apply.WriteGate;
 import io.zk2zk.audit.AuditLog;
 import io.zk2zk.batch.SyncStages;
 import io.zk2zk.config.DaemonKind;
@@ -23,7 +24,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -68,17 +68,18 @@ class PassInterruptIT extends TwoServers {
     CountDownLatch writing = new CountDownLatch(1);
     // the write gate holds the chunk's write until the test ends; an interrupted writer sees it
     // closed, as a standby that lost the lead does
-    BooleanSupplier gate =
-        () -> {
-          writing.countDown();
-          while (!released.get()) {
-            if (Thread.currentThread().isInterrupted()) {
-              return false;
-            }
-            LockSupport.parkNanos(10_000_000);
-          }
-          return true;
-        };
+    WriteGate gate =
+        WriteGate.whileLeading(
+            () -> {
+              writing.countDown();
+              while (!released.get()) {
+                if (Thread.currentThread().isInterrupted()) {
+                  return false;
+                }
+                LockSupport.parkNanos(10_000_000);
+              }
+              return true;
+            });
     SyncConfig config =
         DaemonFixture.config(
             DaemonKind.ALL_SYNC, s.getConnectString(), t.getConnectString(), "/", 3600);
@@ -87,7 +88,7 @@ class PassInterruptIT extends TwoServers {
     SyncMetrics metrics = new SyncMetrics(DaemonKind.ALL_SYNC);
     AuditLog audit = new AuditLog(metrics);
     SyncStages stages =
-        SyncStages.wire(config, scope, sideS, sideT, WatchUpkeep.NONE, dirty, audit, gate);
+        SyncStages.wire(config, scope, sideS, sideT, WatchUpkeep.NONE, dirty, audit, gate, gate);
     TreeWalk walk =
         new TreeWalk(
             sideS,
