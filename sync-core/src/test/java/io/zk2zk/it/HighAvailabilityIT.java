@@ -130,4 +130,47 @@ class HighAvailabilityIT extends TwoServers {
       logger.detachAppender(election);
     }
   }
+
+  /**
+   * The leader's election node is deleted behind its back (an operator cleaning {@code /zk2zk_ha}):
+   * a leader's latch does not watch its own node, but its next write to T finds the fence gone,
+   * applies nothing, and makes it join the election again; it leads again with a new node, and the
+   * change arrives.
+   */
+  @Test
+  void aLeaderWhoseElectionNodeVanishesJoinsAgainAtItsNextWrite() throws Exception {
+    ListAppender<ILoggingEvent> election = new ListAppender<>();
+    election.start();
+    Logger logger = (Logger) LoggerFactory.getLogger(LeaderElection.class);
+    logger.addAppender(election);
+    try {
+      Trees.createP(onS, "/app", "a");
+      first = ha();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(onT.exists("/app", false)).isNotNull());
+      String path = LeaderElection.electionPath(DaemonKind.ALL_SYNC, "/");
+      String node = path + "/" + onT.getChildren(path, false).get(0);
+      onT.delete(node, -1);
+
+      Trees.createP(onS, "/app/after", "b");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(Trees.read(onT, "/"))
+                      .isEqualTo(Trees.asPersistent(Trees.read(onS, "/"))));
+      assertThat(election.list.stream().map(ILoggingEvent::getFormattedMessage))
+          .contains(
+              "a write found this instance's election node "
+                  + node
+                  + " gone from T: another instance may lead; stopping to sync and joining the"
+                  + " election again")
+          .filteredOn(m -> m.startsWith("elected leader ("))
+          .hasSize(2);
+      assertThat(onT.getChildren(path, false)).hasSize(1).doesNotContain(node);
+    } finally {
+      logger.detachAppender(election);
+    }
+  }
 }
