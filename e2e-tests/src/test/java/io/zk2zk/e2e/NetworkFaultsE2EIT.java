@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -790,5 +791,100 @@ class NetworkFaultsE2EIT {
     for (DaemonProcess d : List.of(all1, t1, all2, t2)) {
       assertThat(d.isAlive()).as(d.workDir() + " runs").isTrue();
     }
+  }
+
+  // ---- h: an initial sync into a slow T --------------------------------------------------------
+
+  /**
+   * 100,000 nodes of 400 bytes (40 MB of data) on S, and T behind a link that takes 4 MB/s towards
+   * T: the copy waits on T for seconds per batch. all_sync runs in a 64 MB heap, less than S's data
+   * with the copies' overhead, so it completes only if it reads S no faster than T takes the writes
+   * (backpressure) instead of queueing what it read. The heap in use (sampled from its metrics) is
+   * reported; the copy takes at least the data over the bandwidth, every node is created once, and
+   * nothing fails.
+   */
+  @Test
+  void initialSyncOfAHundredThousandNodesIntoASlowTarget() throws Exception {
+    servers(E2EConfig.ZK39);
+    int groups = 100;
+    int perGroup = 1_000;
+    String filler = "x".repeat(380);
+    long dataBytes = 0;
+    s.createPersistent("/bulk", null);
+    for (int g = 0; g < groups; g++) {
+      List<String> paths = new ArrayList<>();
+      List<byte[]> data = new ArrayList<>();
+      paths.add("/bulk/g" + g);
+      data.add(null);
+      for (int i = 0; i < perGroup; i++) {
+        paths.add(String.format("/bulk/g%d/n%04d", g, i));
+        byte[] d = bytes(String.format("%04d %s", i, filler));
+        data.add(d);
+        dataBytes += d.length;
+      }
+      s.createPersistentBatch(paths, data);
+    }
+    long bandwidth = 4L * 1024 * 1024;
+    toT.bandwidth(FaultyLink.Direction.CLIENT_TO_SERVER, bandwidth);
+    int metricsPort = FreePorts.next();
+    long started = System.nanoTime();
+    DaemonProcess allSync =
+        scope.startDaemon(
+            DaemonProcess.builder(
+                    DaemonProcess.Kind.ALL_SYNC, scope.dir().resolve("all_sync-small-heap"))
+                .javaOpts("-Xmx64m")
+                .args(
+                    "start",
+                    "--srcAddr",
+                    toS.connectString(),
+                    "--dstAddr",
+                    toT.connectString(),
+                    "--logEnableStdout=false",
+                    "--syncDailyInterval",
+                    NO_PERIODIC_PASS,
+                    "--metricsPort",
+                    Integer.toString(metricsPort)));
+    int total = 1 + groups * (1 + perGroup);
+    AtomicLong heapPeak = new AtomicLong();
+    await("the first pass has copied " + total + " nodes")
+        .atMost(Duration.ofMinutes(4))
+        .pollInterval(Duration.ofMillis(500))
+        .failFast("all_sync exited", () -> !allSync.isAlive())
+        .until(
+            () -> {
+              heapPeak.accumulateAndGet(heapUsed(metricsPort), Math::max);
+              return !MonitorLog.progress(allSync.monitorLog()).isEmpty();
+            });
+    Duration copied = Duration.ofNanos(System.nanoTime() - started);
+    assertThat(t.raw().getAllChildrenNumber("/bulk")).isEqualTo(total - 1);
+    InSync.assertMigrationInSync(s, t);
+    assertThat(copied).isGreaterThanOrEqualTo(Duration.ofMillis(dataBytes * 1000 / bandwidth));
+    List<String> created = pathsOf(allSync, "EventNodeCreated");
+    assertThat(created).hasSize(total).doesNotHaveDuplicates();
+    assertThat(allSync.monitorLog()).noneMatch(l -> l.contains("[fail]"));
+    assertThat(runtimeLines(allSync)).noneMatch(l -> l.contains(" ERROR "));
+    System.err.printf(
+        "slow T: %d nodes (%d MB of data) copied through %d MB/s in %d s; heap in use at most %d"
+            + " MB of 64%n",
+        total, dataBytes >> 20, bandwidth >> 20, copied.toSeconds(), heapPeak.get() >> 20);
+  }
+
+  /**
+   * The daemon's heap in use, from {@code jvm_memory_used_bytes{area="heap"}}; 0 while its metrics
+   * server is not up yet.
+   */
+  private long heapUsed(int metricsPort) throws Exception {
+    String body;
+    try {
+      body = get(metricsPort, "/metrics").body();
+    } catch (java.net.ConnectException e) {
+      return 0;
+    }
+    for (String line : body.lines().toList()) {
+      if (line.startsWith("jvm_memory_used_bytes{area=\"heap\"}")) {
+        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError("no jvm_memory_used_bytes{area=\"heap\"} in the metrics");
   }
 }
