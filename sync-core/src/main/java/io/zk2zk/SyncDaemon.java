@@ -131,12 +131,29 @@ public final class SyncDaemon implements AutoCloseable {
               + "): "
               + rc);
     }
+    if (config.kind().marksCopies() && !config.run().dryRun()) {
+      startMarking();
+    }
     checkWatchMode();
     if (config.run().highAvailability()) {
       startElection();
       return;
     }
     startSyncing();
+  }
+
+  /**
+   * Creates {@link SyncScope#ORIGIN_MARKS} on T unless it exists, before the first marked copy: the
+   * unmarked nodes created on T after it are T's clients' own (rule 33).
+   */
+  private void startMarking() throws StartupException, InterruptedException {
+    for (String p : List.of(SyncScope.HA_ROOT, SyncScope.ORIGIN_MARKS)) {
+      Code code = target.ensureExists(p, target.replyTimeout());
+      if (code != Code.OK) {
+        throw new StartupException(
+            "cannot create " + p + " on T (" + target.connectString() + "): " + code);
+      }
+    }
   }
 
   private void checkWatchMode() throws StartupException {

@@ -887,7 +887,9 @@ class BadInputE2EIT {
               InSync.Snapshot snap = InSync.read(s, t);
               TreeSet<String> records = new TreeSet<>(snap.records());
               records.removeAll(ignored);
-              List<String> v = InSync.violations(new InSync.Snapshot(snap.s(), snap.t(), records));
+              List<String> v =
+                  InSync.violations(
+                      new InSync.Snapshot(snap.s(), snap.t(), records, snap.clientNodesOnT()));
               assertThat(v).as(InSync.describe(v)).isEmpty();
             });
   }

@@ -154,8 +154,9 @@ class FaultsE2EIT {
   /**
    * S is all_sync's source and t_sync's target. It goes down twice: a clean stop for as long as the
    * daemons' sessions (they expire meanwhile), then a kill -9 for half of it (they survive). While
-   * it is down, T is changed by hand (all_sync watches only S, so only the full reconcile a
-   * reconnect must run can undo that) and clients come and go on T (t_sync's writes to S wait).
+   * it is down, S's copies on T are changed by hand (all_sync watches only S, so only the full
+   * reconcile a reconnect must run can undo that), a client creates a node of its own on T (rule
+   * 33: it stays), and clients come and go on T (t_sync's writes to S wait).
    */
   @Test
   void sourceDownThenBack() throws Exception {
@@ -210,7 +211,7 @@ class FaultsE2EIT {
       s2.setData("/app/n0", bytes("after " + tag));
       s2.delete("/app/n" + (how.equals("stop") ? "5" : "6"));
       awaitMigrationInSync(s2, t, CONVERGE, allSync, tSync);
-      assertThat(t.exists("/app/extra-" + tag)).isNull();
+      assertThat(t.getData("/app/extra-" + tag)).isEqualTo(bytes("only on T"));
       assertThat(s2.exists("/app/providers/t-" + tag)).isNotNull();
       if (how.equals("kill -9")) {
         assertThat(s2.exists("/app/providers/t-leaves")).isNull();

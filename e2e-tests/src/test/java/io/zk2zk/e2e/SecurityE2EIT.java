@@ -138,7 +138,7 @@ class SecurityE2EIT {
     assertThat(t.getData("/app/config/null")).isNull();
     assertThat(t.getData("/app/config/empty")).isNotNull().isEmpty();
     assertThat(t.raw().getACL("/app/creator-only", new Stat()))
-        .containsExactly(new ACL(Perms.ALL, new Id("digest", digestId(APP))));
+        .containsExactly(new ACL(Perms.ALL, new Id("digest", digestId(APP))), Zk.ORIGIN_MARK);
     assertThat(t.exists(FORBIDDEN)).isNull();
 
     String noAuthAlarm = "[Alarm]\t[fail]\t[cannot read: NOAUTH]\t[" + FORBIDDEN + "]";
@@ -157,7 +157,7 @@ class SecurityE2EIT {
     awaitSameTreeAndAcls(daemon, s, t, LIVE_CHANGE);
     assertThat(t.getData("/app/config/live")).isEqualTo(bytes("live"));
     assertThat(t.getData("/app/config")).isEqualTo(bytes("cfg-v2"));
-    assertThat(t.raw().getACL("/app/public", new Stat())).containsExactly(appAll);
+    assertThat(t.raw().getACL("/app/public", new Stat())).containsExactly(appAll, Zk.ORIGIN_MARK);
 
     assertThat(daemon.isAlive()).as("all_sync still running").isTrue();
     List<String> monitor = daemon.monitorLog();
@@ -186,6 +186,8 @@ class SecurityE2EIT {
               Trees.assertCopied(src, dst);
               Map<String, Set<ACL>> srcAcls = acls(s, src.keySet());
               Map<String, Set<ACL>> dstAcls = acls(t, src.keySet());
+              // every copy also carries all_sync's origin mark, which grants nothing
+              srcAcls.values().forEach(acl -> acl.add(Zk.ORIGIN_MARK));
               assertThat(dstAcls).as("ACLs on T (as sets), by path").isEqualTo(srcAcls);
             });
   }

@@ -4,7 +4,6 @@ import io.zk2zk.audit.AuditLog;
 import io.zk2zk.audit.AuditOperation;
 import io.zk2zk.decide.SyncScope;
 import io.zk2zk.source.DirtyPaths;
-import io.zk2zk.zk.Acls;
 import io.zk2zk.zk.NodeReader;
 import io.zk2zk.zk.SideUnavailableException;
 import io.zk2zk.zk.ZkSide;
@@ -22,12 +21,19 @@ public final class Ancestors {
   private final ZkSide source;
   private final ZkSide target;
   private final Applier targetWriter;
+  private final CopyAcl copyAcl;
   private final DirtyPaths dirty;
   private final AuditLog audit;
   private final boolean withAcl;
 
   public Ancestors(
-      ZkSide source, Applier targetWriter, DirtyPaths dirty, AuditLog audit, boolean withAcl) {
+      ZkSide source,
+      Applier targetWriter,
+      DirtyPaths dirty,
+      AuditLog audit,
+      boolean withAcl,
+      CopyAcl copyAcl) {
+    this.copyAcl = copyAcl;
     this.source = source;
     this.target = targetWriter.side();
     this.targetWriter = targetWriter;
@@ -57,7 +63,7 @@ public final class Ancestors {
           dirty.mark(create.path());
           return new Outcome(create, Code.NONODE, false, "parent gone on source");
         }
-        ops.add(new WriteOp.Create(r.path(), r.state().data(), Acls.toAcl(r.state().acl())));
+        ops.add(new WriteOp.Create(r.path(), r.state().data(), copyAcl.of(r.state().acl())));
       }
       ops.add(create);
       List<Outcome> outs = targetWriter.apply(ops);

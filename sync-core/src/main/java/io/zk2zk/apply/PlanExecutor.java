@@ -12,7 +12,6 @@ import io.zk2zk.plan.PlannedWrite;
 import io.zk2zk.plan.Purpose;
 import io.zk2zk.plan.WritePlan;
 import io.zk2zk.source.DirtyPaths;
-import io.zk2zk.zk.Acls;
 import io.zk2zk.zk.SideUnavailableException;
 import io.zk2zk.zk.ZkSide;
 import java.nio.charset.StandardCharsets;
@@ -39,14 +38,22 @@ public final class PlanExecutor {
   private final SubtreeDelete subtrees;
   private final DirtyPaths dirty;
   private final AuditLog audit;
+  private final CopyAcl copyAcl;
+  // a kept node is reported once while the daemon runs, not at every pass
+  private final OncePerPath keptReported = new OncePerPath(10_000);
 
+  /**
+   * @param copyAcl the ACL a copy is created with
+   */
   public PlanExecutor(
       Applier targetWriter,
       RecordWriter records,
       Ancestors ancestors,
       SubtreeDelete subtrees,
       DirtyPaths dirty,
-      AuditLog audit) {
+      AuditLog audit,
+      CopyAcl copyAcl) {
+    this.copyAcl = copyAcl;
     this.targetWriter = targetWriter;
     this.records = records;
     this.ancestors = ancestors;
@@ -63,7 +70,9 @@ public final class PlanExecutor {
   public List<String> execute(WritePlan plan)
       throws InterruptedException, SideUnavailableException {
     for (Decision d : plan.alarms()) {
-      audit.alarm(d.action().path(), reasonOf(d));
+      if (!(d.action() instanceof Action.Keep) || keptReported.firstTime(d.action().path())) {
+        audit.alarm(d.action().path(), reasonOf(d));
+      }
     }
     List<String> created = new ArrayList<>();
     BitSet succeeded = new BitSet();
@@ -92,7 +101,9 @@ public final class PlanExecutor {
   }
 
   private static String reasonOf(Decision d) {
-    return ((Action.Alarm) d.action()).reason() + " (rule " + d.rule() + ")";
+    String reason =
+        d.action() instanceof Action.Keep k ? k.reason() : ((Action.Alarm) d.action()).reason();
+    return reason + " (rule " + d.rule() + ")";
   }
 
   private WriteOp toOp(PlannedWrite w) {
@@ -101,12 +112,12 @@ public final class PlanExecutor {
       case RECORD_AFTER_DELETE, DROP_RECORD -> RecordWriter.delete(w.path());
       case CREATE -> {
         checkRights(w.path(), w.acl());
-        yield new WriteOp.Create(w.path(), w.data(), Acls.toAcl(w.acl()));
+        yield new WriteOp.Create(w.path(), w.data(), copyAcl.of(w.acl()));
       }
       case SET_DATA -> new WriteOp.SetData(w.path(), w.data());
       case SET_ACL -> {
         checkRights(w.path(), w.acl());
-        yield new WriteOp.SetAcl(w.path(), Acls.toAcl(w.acl()));
+        yield new WriteOp.SetAcl(w.path(), copyAcl.of(w.acl()));
       }
       case DELETE, DELETE_WITH_RECORD -> new WriteOp.Delete(w.path(), w.version());
     };

@@ -6,9 +6,11 @@ import io.zk2zk.decide.Action;
 import io.zk2zk.decide.Decision;
 import io.zk2zk.decide.NodeState;
 import io.zk2zk.decide.PathView;
+import io.zk2zk.decide.Provenance;
 import io.zk2zk.decide.SyncRules;
 import io.zk2zk.decide.SyncScope;
 import io.zk2zk.records.MigrationRecords;
+import io.zk2zk.records.OriginMarks;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.zk.NodeReader;
 import io.zk2zk.zk.SideUnavailableException;
@@ -36,6 +38,7 @@ public final class SubtreeDelete {
   private final Applier targetWriter;
   private final DirtyPaths dirty;
   private final AuditLog audit;
+  private final OriginMarks origins;
 
   public SubtreeDelete(
       ZkSide source,
@@ -49,6 +52,7 @@ public final class SubtreeDelete {
     this.target = targetWriter.side();
     this.rules = rules;
     this.records = records;
+    this.origins = new OriginMarks(records.side());
     this.recordWriter = recordWriter;
     this.targetWriter = targetWriter;
     this.dirty = dirty;
@@ -97,11 +101,19 @@ public final class SubtreeDelete {
       }
     }
     Set<String> recorded = records.recorded(needRecord, null);
+    views.replaceAll(v -> recorded.contains(v.path()) ? v.withRecorded(true) : v);
+    List<String> asked = new ArrayList<>();
+    for (PathView v : views) {
+      if (rules.needsProvenance(v.source(), v.target())) {
+        asked.add(v.path());
+      }
+    }
+    // a descendant a client created on T stays, and with it the chain above it (rule 33)
+    Map<String, Provenance> provenance = origins.of(asked);
     Map<String, Decision> decisions = new HashMap<>();
     for (PathView v : views) {
-      PathView withRecord =
-          recorded.contains(v.path()) ? new PathView(v.path(), v.source(), v.target(), true) : v;
-      decisions.put(v.path(), rules.decide(withRecord));
+      Provenance found = provenance.get(v.path());
+      decisions.put(v.path(), rules.decide(found != null ? v.withProvenance(found) : v));
     }
     // deepest first; a node is deletable when its rule deletes it and no descendant is kept
     Map<String, String> keptBecause = new HashMap<>();

@@ -44,6 +44,11 @@ public final class BatchSync {
    * @param counters all_sync: aligns the sequence counters of new sequential copies' parents (null
    *     for t_sync)
    */
+  /** The read stage: the full pass asks it where T's nodes came from before it nominates. */
+  public BatchReader reader() {
+    return reader;
+  }
+
   public BatchSync(
       BatchReader reader,
       SyncRules rules,

@@ -2,6 +2,7 @@ package io.zk2zk.batch;
 
 import io.zk2zk.apply.Ancestors;
 import io.zk2zk.apply.Applier;
+import io.zk2zk.apply.CopyAcl;
 import io.zk2zk.apply.PlanExecutor;
 import io.zk2zk.apply.RecordWriter;
 import io.zk2zk.apply.SequenceCounters;
@@ -56,6 +57,7 @@ public record SyncStages(
             dryRun,
             kind.recordsOnTarget() ? electionSideGate : otherSideGate);
     MigrationRecords records = new MigrationRecords(recordSide);
+    CopyAcl copyAcl = kind.marksCopies() ? CopyAcl.MARKED : CopyAcl.PLAIN;
     RecordWriter recordWriter =
         new RecordWriter(new Applier(recordSide, config.tuning(), dryRun, electionSideGate));
     SequenceCounters counters =
@@ -75,11 +77,12 @@ public record SyncStages(
         new PlanExecutor(
             targetWriter,
             recordWriter,
-            new Ancestors(source, targetWriter, dirty, audit, config.copyAcl()),
+            new Ancestors(source, targetWriter, dirty, audit, config.copyAcl(), copyAcl),
             new SubtreeDelete(
                 source, kind.rules(), records, recordWriter, targetWriter, dirty, audit),
             dirty,
-            audit);
+            audit,
+            copyAcl);
     BatchSync batch = new BatchSync(reader, kind.rules(), executor, counters, scope, audit);
     return new SyncStages(batch, records, recordWriter, counters);
   }

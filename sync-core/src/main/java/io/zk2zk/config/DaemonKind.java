@@ -67,6 +67,14 @@ public enum DaemonKind {
     return copiesWholeTree;
   }
 
+  /**
+   * all_sync marks every node it creates on T as a copy from S ({@link
+   * io.zk2zk.decide.OriginMark}); t_sync's copies on S are named by their records instead.
+   */
+  public boolean marksCopies() {
+    return copiesWholeTree;
+  }
+
   public String commandName() {
     return commandName;
   }

@@ -50,4 +50,10 @@ public sealed interface Action {
 
   /** Write an {@code Alarm} line and change nothing. */
   record Alarm(String path, String reason) implements Action {}
+
+  /**
+   * Keep a node the table's default would delete, and say so: an {@code Alarm} line with {@code
+   * reason}, once per path while the daemon runs; {@code verify} reports it as a warning.
+   */
+  record Keep(String path, String reason) implements Action {}
 }

@@ -31,10 +31,42 @@ public final class AllSyncRules implements SyncRules {
       case ABSENT ->
           switch (t.kind()) {
             case ABSENT -> new Decision("9-10-13-14", new Action.None(p));
-            case PERSISTENT -> new Decision("11-15", new Action.Delete(p, t.version(), false));
+            case PERSISTENT -> absentOnSource(v);
             case EPHEMERAL -> new Decision("12-16", new Action.None(p));
           };
     };
+  }
+
+  /**
+   * Absent on S, persistent on T: a copy whose original S deleted goes (rules 11, 15); a node a
+   * client created on T stays (rule 33); where nothing tells which it is, it stays too, with a
+   * reason.
+   */
+  private static Decision absentOnSource(PathView v) {
+    String p = v.path();
+    return switch (v.provenance()) {
+      case COPY_FROM_SOURCE ->
+          new Decision("11-15", new Action.Delete(p, v.target().version(), false));
+      case CREATED_ON_TARGET ->
+          new Decision(
+              "33",
+              new Action.Keep(
+                  p,
+                  "kept: created on the target by a client (no origin mark), not a copy from the source"));
+      case UNKNOWN ->
+          new Decision(
+              "33",
+              new Action.Keep(
+                  p,
+                  "kept: absent on the source, and its origin mark cannot be read on the target"));
+      case NOT_READ ->
+          throw new IllegalArgumentException("rule 11-15/33 needs the provenance of " + p);
+    };
+  }
+
+  @Override
+  public boolean needsProvenance(NodeState source, NodeState target) {
+    return !source.exists() && target.isPersistent();
   }
 
   @Override
@@ -55,7 +87,11 @@ public final class AllSyncRules implements SyncRules {
 
   @Override
   public boolean countsAsTarget(PathView v) {
-    return v.target().isPersistent();
+    // a node T's clients created (rule 33) is theirs, not a counterpart of anything on S
+    return v.target().isPersistent()
+        && !(needsProvenance(v.source(), v.target())
+            && v.provenance() != Provenance.COPY_FROM_SOURCE
+            && v.provenance() != Provenance.NOT_READ);
   }
 
   /**

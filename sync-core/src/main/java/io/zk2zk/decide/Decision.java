@@ -4,6 +4,8 @@ package io.zk2zk.decide;
 public record Decision(String rule, Action action) {
 
   public boolean writes() {
-    return !(action instanceof Action.None) && !(action instanceof Action.Alarm);
+    return !(action instanceof Action.None)
+        && !(action instanceof Action.Alarm)
+        && !(action instanceof Action.Keep);
   }
 }

@@ -24,6 +24,11 @@ public interface SyncRules {
   /** True when the rule for these states depends on whether a record names the path. */
   boolean needsRecord(NodeState source, NodeState target);
 
+  /** True when the rule for these states depends on where T's persistent node came from. */
+  default boolean needsProvenance(NodeState source, NodeState target) {
+    return false;
+  }
+
   /** True when this daemon counts the source node of {@code view} in SrcNodeCount. */
   boolean countsAsSource(PathView view);
 

@@ -16,6 +16,13 @@ public final class SyncScope {
   public static final String HA_ROOT = "/zk2zk_ha";
 
   /**
+   * Created on T by all_sync when it first starts marking its copies ({@link OriginMark}): its
+   * {@code czxid} divides the unmarked nodes of T into those from before (copies as far as the
+   * rules can tell) and those after (created by T's clients).
+   */
+  public static final String ORIGIN_MARKS = HA_ROOT + "/origin_marks";
+
+  /**
    * Name prefix of the throwaway children all_sync creates and deletes on T to advance a parent's
    * sequence counter; never synced.
    */

@@ -72,7 +72,7 @@ public record WritePlan(List<Decision> alarms, List<Step> steps, int decidedWrit
           restores.add(r);
         } else if (a instanceof Action.DropRecord r) {
           drops.add(r);
-        } else if (a instanceof Action.Alarm) {
+        } else if (a instanceof Action.Alarm || a instanceof Action.Keep) {
           alarms.add(d);
         }
       }

@@ -4,9 +4,11 @@ import io.zk2zk.config.DaemonKind;
 import io.zk2zk.decide.Action;
 import io.zk2zk.decide.Decision;
 import io.zk2zk.decide.PathView;
+import io.zk2zk.decide.Provenance;
 import io.zk2zk.decide.SyncRules;
 import io.zk2zk.decide.SyncScope;
 import io.zk2zk.records.MigrationRecords;
+import io.zk2zk.records.OriginMarks;
 import io.zk2zk.records.RecordListing;
 import io.zk2zk.records.RecordListings;
 import io.zk2zk.source.DirtyPaths;
@@ -40,6 +42,7 @@ public final class BatchReader {
   private final DirtyPaths dirty;
   private final UnreadableNodes unreadable;
   private final boolean withAcl;
+  private final OriginMarks origins;
 
   /**
    * @param dirty where paths that changed meanwhile are marked (null for a reader that only
@@ -57,6 +60,7 @@ public final class BatchReader {
       DirtyPaths dirty,
       UnreadableNodes unreadable,
       boolean withAcl) {
+    this.origins = new OriginMarks(kind.recordsOnTarget() ? target : source);
     this.source = source;
     this.target = target;
     this.kind = kind;
@@ -126,13 +130,26 @@ public final class BatchReader {
     boolean current = listing != null && !needRecord.isEmpty() && records.stillCurrent(listing);
     Set<String> recorded = records.recorded(needRecord, current ? listing : null);
     if (!recorded.isEmpty()) {
-      views.replaceAll(
-          v ->
-              recorded.contains(v.path())
-                  ? new PathView(v.path(), v.source(), v.target(), true)
-                  : v);
+      views.replaceAll(v -> recorded.contains(v.path()) ? v.withRecorded(true) : v);
     }
+    withProvenance(views);
     return new BatchViews(views, src, listing, current, needRecord.size());
+  }
+
+  /** Adds where T's node came from to the views whose rule asks for it (rule 33). */
+  public void withProvenance(List<PathView> views)
+      throws SideUnavailableException, InterruptedException {
+    List<String> asked = new ArrayList<>();
+    for (PathView v : views) {
+      if (rules.needsProvenance(v.source(), v.target())) {
+        asked.add(v.path());
+      }
+    }
+    if (asked.isEmpty()) {
+      return;
+    }
+    Map<String, Provenance> found = origins.of(asked);
+    views.replaceAll(v -> found.containsKey(v.path()) ? v.withProvenance(found.get(v.path())) : v);
   }
 
   /**

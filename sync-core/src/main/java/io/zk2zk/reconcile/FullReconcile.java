@@ -14,6 +14,7 @@ import io.zk2zk.decide.SyncScope;
 import io.zk2zk.metrics.PassProgress;
 import io.zk2zk.metrics.ReconcileProgress;
 import io.zk2zk.metrics.SyncMetrics;
+import io.zk2zk.read.BatchReader;
 import io.zk2zk.records.MigrationRecords;
 import io.zk2zk.records.RecordListing;
 import io.zk2zk.source.DirtyPaths;
@@ -180,7 +181,7 @@ public final class FullReconcile {
       boolean handedOver = false;
       try {
         progress.read(existing(chunk.src()), existing(chunk.tgt()));
-        List<Integer> writes = nominate(chunk);
+        List<Integer> writes = nominate(chunk, batch.reader());
         RecordListing current = listing.current();
         handedOver = true; // from here the writer releases the claim
         changed +=
@@ -203,8 +204,11 @@ public final class FullReconcile {
     }
 
     /** Counts each path, nominates its deletion; returns the positions that ask for a write. */
-    private List<Integer> nominate(TreeWalk.Chunk chunk) {
+    private List<Integer> nominate(TreeWalk.Chunk chunk, BatchReader reader)
+        throws SideUnavailableException, InterruptedException {
       List<Integer> writes = new ArrayList<>();
+      List<PathView> views = new ArrayList<>(chunk.paths().size());
+      List<Integer> positions = new ArrayList<>(chunk.paths().size());
       for (int i = 0; i < chunk.paths().size(); i++) {
         String p = chunk.paths().get(i);
         if (!chunk.readable(i)) {
@@ -221,11 +225,17 @@ public final class FullReconcile {
           continue;
         }
         var t = chunk.tgt().get(i).state();
-        if (nominate(new PathView(p, chunk.src().get(i).state(), t, recorded(p)))) {
-          writes.add(i);
-        }
+        views.add(new PathView(p, chunk.src().get(i).state(), t, recorded(p)));
+        positions.add(i);
         if (kind.walksTarget() && t.isEphemeral()) {
           deletions.ephemeral(p);
+        }
+      }
+      // a node T has and S does not is a deletion only if it is a copy (rule 33)
+      reader.withProvenance(views);
+      for (int k = 0; k < views.size(); k++) {
+        if (nominate(views.get(k))) {
+          writes.add(positions.get(k));
         }
       }
       return writes;
@@ -270,7 +280,7 @@ public final class FullReconcile {
         deletions.nominate(v.path());
         return false;
       }
-      return d.writes() || d.action() instanceof Action.Alarm;
+      return d.writes() || d.action() instanceof Action.Alarm || d.action() instanceof Action.Keep;
     }
 
     /** A progress line if the interval has passed (deletions can take long too). */

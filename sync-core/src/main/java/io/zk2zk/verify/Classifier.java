@@ -45,6 +45,9 @@ public final class Classifier {
     } else if (a instanceof Action.Alarm al) {
       kind = DifferenceKind.CONFLICT;
       detail = al.reason();
+    } else if (a instanceof Action.Keep k) {
+      kind = DifferenceKind.KEPT;
+      detail = k.reason();
     } else {
       throw new IllegalArgumentException("unknown action " + a);
     }

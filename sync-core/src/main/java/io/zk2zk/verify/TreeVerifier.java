@@ -186,7 +186,8 @@ public final class TreeVerifier {
     public void release(Set<String> claimed) {}
 
     @Override
-    public void visit(TreeWalk.Chunk chunk) {
+    public void visit(TreeWalk.Chunk chunk) throws SideUnavailableException, InterruptedException {
+      List<PathView> views = new ArrayList<>(chunk.paths().size());
       for (int i = 0; i < chunk.paths().size(); i++) {
         String p = chunk.paths().get(i);
         NodeReader.Result s = chunk.src().get(i);
@@ -202,10 +203,14 @@ public final class TreeVerifier {
         unvisitedRecords.remove(p);
         boolean recordedPath = chunk.depth() < 0 || recorded.contains(p);
         if (scope.contains(p)) {
-          classify(new PathView(p, s.state(), t.state(), recordedPath));
-          if (kind.walksTarget() && t.state().isEphemeral()) {
-            keep(keptAncestors.ephemeral(p));
-          }
+          views.add(new PathView(p, s.state(), t.state(), recordedPath));
+        }
+      }
+      reader.withProvenance(views);
+      for (PathView v : views) {
+        classify(v);
+        if (kind.walksTarget() && v.target().isEphemeral()) {
+          keep(keptAncestors.ephemeral(v.path()));
         }
       }
     }
@@ -229,6 +234,9 @@ public final class TreeVerifier {
   /** Counts a difference; returns whether it is kept for re-checking. */
   private boolean add(Difference d) {
     found.merge(d.kind(), 1L, Long::sum);
+    if (d.kind() == DifferenceKind.KEPT && warnings.size() < options.maxDiffs()) {
+      warnings.add(d); // rule 33: a client's node on T, which "in sync" allows
+    }
     if (d.kind().failsVerify() && kept.size() < options.recheckLimit()) {
       kept.put(d.path(), d);
       return true;

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The all_sync table of docs/sync-rules.md (rules 1–16), one row per rule, plus the progress
+ * The all_sync table of docs/sync-rules.md (rules 1–16 and 33), one row per rule, plus the progress
  * counts.
  */
 class AllSyncRulesTest {
@@ -73,6 +73,20 @@ class AllSyncRulesTest {
       boolean src,
       boolean dst) {
     return new Row(rule, Set.of(rule), title, new PathView(P, s, t, recorded), expected, src, dst);
+  }
+
+  static Row rowFrom(
+      String rule,
+      String title,
+      NodeState s,
+      NodeState t,
+      boolean recorded,
+      Provenance provenance,
+      Action expected,
+      boolean src,
+      boolean dst) {
+    return new Row(
+        rule, Set.of(rule), title, new PathView(P, s, t, recorded, provenance), expected, src, dst);
   }
 
   static Stream<Row> table() {
@@ -284,27 +298,57 @@ class AllSyncRulesTest {
             new Action.None(P),
             false,
             false));
-    // 11, 15: absent on S, P on T: delete on T, conditional on the version read there.
+    // 11, 15: absent on S, P on T, a copy from S (marked, or older than the marks): delete on T,
+    // conditional on the version read there.
     rows.add(
-        row(
+        rowFrom(
             "11",
-            "absent on S, P on T → delete on T with T's version",
+            "absent on S, P on T, a copy from S → delete on T with T's version",
             NodeState.ABSENT,
             persV("t", 7),
             false,
+            Provenance.COPY_FROM_SOURCE,
             new Action.Delete(P, 7, false),
             false,
             true));
     rows.add(
-        row(
+        rowFrom(
             "15",
-            "absent on S, P on T, record present → delete on T with T's version",
+            "absent on S, P on T, a copy from S, record present → delete on T with T's version",
             NodeState.ABSENT,
             persV("t", 42),
             true,
+            Provenance.COPY_FROM_SOURCE,
             new Action.Delete(P, 42, false),
             false,
             true));
+    // 33: absent on S, P on T, created on T by a client (no mark): it stays.
+    rows.add(
+        rowFrom(
+            "33",
+            "absent on S, P on T, created on T by a client → keep it, say so once",
+            NodeState.ABSENT,
+            persV("t", 7),
+            false,
+            Provenance.CREATED_ON_TARGET,
+            new Action.Keep(
+                P,
+                "kept: created on the target by a client (no origin mark), not a copy from the"
+                    + " source"),
+            false,
+            false));
+    rows.add(
+        rowFrom(
+            "33",
+            "absent on S, P on T, origin unreadable → keep it, say why",
+            NodeState.ABSENT,
+            persV("t", 7),
+            false,
+            Provenance.UNKNOWN,
+            new Action.Keep(
+                P, "kept: absent on the source, and its origin mark cannot be read on the target"),
+            false,
+            false));
     // 12, 16: absent on S, E on T: t_sync's domain, never touched.
     rows.add(
         row(
@@ -338,7 +382,9 @@ class AllSyncRulesTest {
     assertThat(d.writes())
         .as("%s → writes()", row)
         .isEqualTo(
-            !(row.expected() instanceof Action.None || row.expected() instanceof Action.Alarm));
+            !(row.expected() instanceof Action.None
+                || row.expected() instanceof Action.Alarm
+                || row.expected() instanceof Action.Keep));
     // The label is what logs and users refer to: it must name the spec's rule number.
     assertThat(labelNumbers(d.rule()))
         .as("%s → rule label %s", row, d.rule())

@@ -6,6 +6,7 @@ import io.zk2zk.decide.AclEntry;
 import io.zk2zk.decide.AllSyncRules;
 import io.zk2zk.decide.NodeState;
 import io.zk2zk.decide.PathView;
+import io.zk2zk.decide.Provenance;
 import io.zk2zk.decide.SyncRules;
 import io.zk2zk.decide.TSyncRules;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,12 @@ class ClassifierTest {
     return Classifier.classify(v, rules.decide(v));
   }
 
+  private static DifferenceKind kind(
+      SyncRules rules, NodeState src, NodeState tgt, boolean rec, Provenance provenance) {
+    PathView v = new PathView("/a/b", src, tgt, rec, provenance);
+    return Classifier.classify(v, rules.decide(v)).kind();
+  }
+
   private static DifferenceKind kind(SyncRules rules, NodeState src, NodeState tgt, boolean rec) {
     Difference d = classify(rules, src, tgt, rec);
     return d == null ? null : d.kind();
@@ -55,8 +62,15 @@ class ClassifierTest {
     assertThat(kind(ALL_SYNC, e("x"), p("y"), false)).isEqualTo(DifferenceKind.DATA);
     // null and empty data are different values
     assertThat(kind(ALL_SYNC, p(null), p(""), false)).isEqualTo(DifferenceKind.DATA);
-    assertThat(kind(ALL_SYNC, ABSENT, p("y"), false)).isEqualTo(DifferenceKind.EXTRA);
-    assertThat(kind(ALL_SYNC, ABSENT, p("y"), true)).isEqualTo(DifferenceKind.EXTRA);
+    assertThat(kind(ALL_SYNC, ABSENT, p("y"), false, Provenance.COPY_FROM_SOURCE))
+        .isEqualTo(DifferenceKind.EXTRA);
+    assertThat(kind(ALL_SYNC, ABSENT, p("y"), true, Provenance.COPY_FROM_SOURCE))
+        .isEqualTo(DifferenceKind.EXTRA);
+    // 33: a client's node on T stays; verify warns, and does not fail for it
+    assertThat(kind(ALL_SYNC, ABSENT, p("y"), false, Provenance.CREATED_ON_TARGET))
+        .isEqualTo(DifferenceKind.KEPT);
+    assertThat(kind(ALL_SYNC, ABSENT, p("y"), false, Provenance.UNKNOWN))
+        .isEqualTo(DifferenceKind.KEPT);
     assertThat(kind(ALL_SYNC, e("x"), e("x"), false)).isEqualTo(DifferenceKind.CONFLICT);
   }
 

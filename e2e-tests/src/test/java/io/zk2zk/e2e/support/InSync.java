@@ -15,7 +15,9 @@ import org.apache.zookeeper.KeeperException;
  *
  * <ul>
  *   <li>all_sync: every node on S that holds no record exists on T as P with equal data, and every
- *       P node on T has a counterpart on S (save the nodes kept for live ephemerals below them);
+ *       P node on T has a counterpart on S (save the nodes kept for live ephemerals below them, and
+ *       the nodes T's clients created there, which rule 33 keeps: no origin mark, created after
+ *       {@code /zk2zk_ha/origin_marks});
  *   <li>t_sync: every E node on T exists on S as P with equal data and has a record, and every
  *       record names a node that is E on T.
  * </ul>
@@ -26,7 +28,10 @@ public final class InSync {
 
   /** Both ensembles as read at one moment, and the records. */
   public record Snapshot(
-      SortedMap<String, NodeInfo> s, SortedMap<String, NodeInfo> t, Set<String> records) {
+      SortedMap<String, NodeInfo> s,
+      SortedMap<String, NodeInfo> t,
+      Set<String> records,
+      Set<String> clientNodesOnT) {
 
     /** The paths of the ephemeral nodes on T. */
     public Set<String> ephemeralsOnT() {
@@ -70,7 +75,36 @@ public final class InSync {
         // deleted meanwhile: no records
       }
     }
-    return new Snapshot(sTree, tTree, records);
+    return new Snapshot(sTree, tTree, records, clientNodesOnT(t, sTree, tTree));
+  }
+
+  /**
+   * The persistent nodes on T that S does not have and that T's clients created (rule 33): no
+   * origin mark, created after all_sync started marking.
+   */
+  private static Set<String> clientNodesOnT(
+      Zk t, SortedMap<String, NodeInfo> sTree, SortedMap<String, NodeInfo> tTree)
+      throws KeeperException, InterruptedException {
+    Set<String> out = new TreeSet<>();
+    org.apache.zookeeper.data.Stat marks = t.exists("/zk2zk_ha/origin_marks");
+    if (marks == null) {
+      return out;
+    }
+    for (Map.Entry<String, NodeInfo> e : tTree.entrySet()) {
+      if (e.getValue().ephemeral() || sTree.containsKey(e.getKey())) {
+        continue;
+      }
+      org.apache.zookeeper.data.Stat stat = new org.apache.zookeeper.data.Stat();
+      try {
+        List<org.apache.zookeeper.data.ACL> acl = t.raw().getACL(e.getKey(), stat);
+        if (!acl.contains(Zk.ORIGIN_MARK) && stat.getCzxid() > marks.getCzxid()) {
+          out.add(e.getKey());
+        }
+      } catch (KeeperException.NoNodeException gone) {
+        // deleted meanwhile
+      }
+    }
+    return out;
   }
 
   /** What keeps all_sync's side from being in sync; empty when it is. */
@@ -99,7 +133,10 @@ public final class InSync {
     Set<String> keptForEphemerals = ancestorsOf(snap.ephemeralsOnT());
     for (Map.Entry<String, NodeInfo> e : snap.t().entrySet()) {
       String p = e.getKey();
-      if (!e.getValue().ephemeral() && !snap.s().containsKey(p) && !keptForEphemerals.contains(p)) {
+      if (!e.getValue().ephemeral()
+          && !snap.s().containsKey(p)
+          && !keptForEphemerals.contains(p)
+          && !snap.clientNodesOnT().contains(p)) {
         out.add("all_sync: " + p + " is P on T but absent on S");
       }
     }

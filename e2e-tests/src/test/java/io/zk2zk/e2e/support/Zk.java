@@ -35,6 +35,14 @@ public final class Zk implements AutoCloseable {
   public static final List<String> EXCLUDED =
       List.of("/zookeeper", "/zk2zk_migration", "/zk2zk_ha");
 
+  /**
+   * The ACL entry all_sync adds to every node it creates on T, to tell its copies from T's clients'
+   * own nodes: no rights, so it grants nothing (docs/sync-rules.md, "Origin mark").
+   */
+  public static final org.apache.zookeeper.data.ACL ORIGIN_MARK =
+      new org.apache.zookeeper.data.ACL(
+          0, new org.apache.zookeeper.data.Id("digest", "zk2zk:copied-from-source"));
+
   /** Default wait for a connection. */
   public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
