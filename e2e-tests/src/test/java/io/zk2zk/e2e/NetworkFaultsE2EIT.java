@@ -77,9 +77,12 @@ class NetworkFaultsE2EIT {
    * S on {@code sourceVersion}, T on 3.9, a link to each for the daemons, and a direct client of
    * each for the test.
    */
-  private void servers(String sourceVersion) {
+  private void servers(String sourceVersion, String... targetJvmOpts) {
     source = scope.register(ZkServerProcess.standalone(sourceVersion, scope.newDir("zk-S")));
-    target = scope.register(ZkServerProcess.standalone(E2EConfig.ZK39, scope.newDir("zk-T")));
+    target =
+        scope.register(
+            ZkServerProcess.standalone(
+                E2EConfig.ZK39, scope.newDir("zk-T"), List.of(targetJvmOpts)));
     source.launch();
     target.launch();
     source.awaitServing(ZkServerProcess.START_TIMEOUT);
@@ -805,7 +808,10 @@ class NetworkFaultsE2EIT {
    */
   @Test
   void initialSyncOfAHundredThousandNodesIntoASlowTarget() throws Exception {
-    servers(E2EConfig.ZK39);
+    // T gets a bigger heap than the tests' 256 MB: ZooKeeper keeps its last 500 committed
+    // transactions in memory (zookeeper.commitLogCount, for followers to catch up), so a T that
+    // takes 40 MB in a few hundred multis holds it twice for a while
+    servers(E2EConfig.ZK39, "-Xmx512m");
     int groups = 100;
     int perGroup = 1_000;
     String filler = "x".repeat(380);
