@@ -157,6 +157,7 @@ class PassWriterTest {
   @Test
   void aSiblingsFailureStopsTheNextLevelEvenWhenTheOtherSiblingSucceeds() throws Exception {
     CountDownLatch aMayFinish = new CountDownLatch(1);
+    CountDownLatch aWrites = new CountDownLatch(1);
     AtomicBoolean childWrote = new AtomicBoolean();
     PassWriter writer = new PassWriter(dirty, 4, 2);
     try {
@@ -164,6 +165,7 @@ class PassWriterTest {
           0,
           dirty.tryClaim(List.of("/a")),
           () -> {
+            aWrites.countDown();
             aMayFinish.await();
             return 1;
           });
@@ -171,6 +173,8 @@ class PassWriterTest {
           0,
           dirty.tryClaim(List.of("/b")),
           () -> {
+            // /a's chunk is writing by now: had /b failed first, /a would not start at all
+            aWrites.await();
             throw new SideUnavailableException("target down");
           });
       // /b's chunk has ended (its claim is back) while /a's still runs
