@@ -413,8 +413,11 @@ class SyncBench {
 
   // ---- shared steps ----------------------------------------------------------------------------
 
-  /** {@code /zk2zk_migration} and {@code /zk2zk_ha}, which a daemon creates on T. */
-  private static final int OWN_NODES = 2;
+  /**
+   * {@code /zk2zk_migration}, {@code /zk2zk_ha} and {@code /zk2zk_ha/origin_marks}, which all_sync
+   * creates on T.
+   */
+  private static final int OWN_NODES = 3;
 
   private static DaemonProcess startDaemon(
       ProcessScope scope, DaemonProcess.Kind kind, ZkServerProcess src, ZkServerProcess dst) {
