@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.zk2zk.e2e.support.DaemonProcess;
 import io.zk2zk.e2e.support.E2EConfig;
+import io.zk2zk.e2e.support.FaultyLink;
 import io.zk2zk.e2e.support.NodeInfo;
 import io.zk2zk.e2e.support.ProcessScope;
 import io.zk2zk.e2e.support.ProcessScopeExtension;
@@ -182,6 +183,88 @@ class SyncBench {
                 after.rate(),
                 seedSeconds)));
     assertThat(daemon.isAlive()).as("the daemon survived").isTrue();
+  }
+
+  // ---- T far away ------------------------------------------------------------------------------
+
+  /** One way to T in the WAN rows: a cloud T 20 ms away (round trip) from the ops host. */
+  private static final Duration WAN_ONE_WAY = Duration.ofMillis(10);
+
+  /**
+   * The initial sync of 100 x 1,000 persistent nodes with T behind a {@link FaultyLink} that delays
+   * each direction by 10 ms, the ceiling copier writing through a link of its own with the same
+   * delay: what the WAN costs each of them.
+   */
+  @Test
+  @Order(10)
+  void initialSyncOf100x1000ThroughA20msRoundTripToT(ProcessScope scope) throws Exception {
+    List<ZkServerProcess> servers = BenchServers.start(scope, 3, BenchServers.SMALL_HEAP);
+    ZkServerProcess sServer = servers.get(0);
+    Zk s = scope.connect(sServer);
+    Zk t = scope.connect(servers.get(1));
+    BulkWriter.write(s.raw(), services(100, 1000, CreateMode.PERSISTENT), 500, 8);
+    FaultyLink toCeiling = scope.link(servers.get(2)).delay(WAN_ONE_WAY);
+    Ceiling ceiling = ceiling(scope, sServer, servers.get(2), toCeiling.connectString(), null);
+    assertThat(ceiling.nodes()).isEqualTo(100 * 1001);
+    FaultyLink toT = scope.link(servers.get(1)).delay(WAN_ONE_WAY);
+
+    long expected = t.raw().getAllChildrenNumber("/") + OWN_NODES + ceiling.nodes();
+    ProcessMeters.Cpu serverCpu = serverCpu(sServer, servers.get(1));
+    DaemonProcess daemon =
+        startDaemon(
+            scope, DaemonProcess.Kind.ALL_SYNC, sServer.connectString(), toT.connectString());
+    long inSyncAt = awaitCount(t, daemon, c -> c >= expected);
+    double[] serverSeconds = serverCpu.usedEach();
+    double seconds = (inSyncAt - BenchLogs.firstPassStart(daemon)) / 1000.0;
+    REPORT.add(
+        row(
+            "initial sync, 100 x 1,000, T 20 ms round trip",
+            ceiling.nodes(),
+            seconds,
+            ceiling,
+            daemon,
+            sServer,
+            "T behind a link delaying 10 ms each way (the ceiling through its own); from the first"
+                + " pass's start; "
+                + serverCpuNote(serverSeconds, ceiling)
+                + "; "
+                + BenchLogs.gc(daemon)));
+  }
+
+  /**
+   * One registration at a time with T behind the same 20 ms round trip: what a watch-driven change
+   * costs in round trips (an ideal copy: S's event, then one write to T).
+   */
+  @Test
+  @Order(11)
+  void registrationLatencyThroughA20msRoundTripToT(ProcessScope scope) throws Exception {
+    List<ZkServerProcess> servers = BenchServers.start(scope, 2, BenchServers.SMALL_HEAP);
+    ZkServerProcess sServer = servers.get(0);
+    ZkServerProcess tServer = servers.get(1);
+    Zk s = scope.connect(sServer);
+    Zk t = scope.connect(tServer);
+    s.createWithParents("/svc/providers", new byte[0], CreateMode.PERSISTENT);
+    FaultyLink toT = scope.link(tServer).delay(WAN_ONE_WAY);
+    DaemonProcess allSync =
+        startDaemon(
+            scope, DaemonProcess.Kind.ALL_SYNC, sServer.connectString(), toT.connectString());
+    DaemonProcess tSync =
+        startDaemon(scope, DaemonProcess.Kind.T_SYNC, toT.connectString(), sServer.connectString());
+    await().atMost(CONVERGE).until(() -> t.exists("/svc/providers") != null);
+    awaitFirstPass(allSync);
+    awaitFirstPass(tSync);
+
+    int n = 100;
+    List<Double> sToT = new ArrayList<>();
+    List<Double> tToS = new ArrayList<>();
+    Zk clientS = scope.connect(sServer);
+    Zk clientT = scope.connect(tServer);
+    for (int i = 0; i < n; i++) {
+      sToT.add(latencyMs(clientS, t, "/svc/providers/s-" + i));
+      tToS.add(latencyMs(clientT, s, "/svc/providers/t-" + i));
+    }
+    REPORT.add(latencyRow("registration S -> T, T 20 ms round trip", sToT, allSync, sServer));
+    REPORT.add(latencyRow("registration T -> S, T 20 ms round trip", tToS, tSync, tServer));
   }
 
   // ---- live bursts ----------------------------------------------------------------------------
@@ -421,6 +504,11 @@ class SyncBench {
 
   private static DaemonProcess startDaemon(
       ProcessScope scope, DaemonProcess.Kind kind, ZkServerProcess src, ZkServerProcess dst) {
+    return startDaemon(scope, kind, src.connectString(), dst.connectString());
+  }
+
+  private static DaemonProcess startDaemon(
+      ProcessScope scope, DaemonProcess.Kind kind, String src, String dst) {
     Path dir = scope.newDir(kind.launcherName());
     return scope.startDaemon(
         DaemonProcess.builder(kind, dir)
@@ -433,9 +521,9 @@ class SyncBench {
             .args(
                 "start",
                 "--srcAddr",
-                src.connectString(),
+                src,
                 "--dstAddr",
-                dst.connectString(),
+                dst,
                 "--logEnableStdout=false",
                 // no periodic pass inside a scenario: only the initial one and the watches
                 "--syncDailyInterval",
@@ -473,8 +561,19 @@ class SyncBench {
   private static Ceiling ceiling(
       ProcessScope scope, ZkServerProcess from, ZkServerProcess to, ZkServerProcess records)
       throws Exception {
+    return ceiling(scope, from, to, to.connectString(), records);
+  }
+
+  /** The copier writing to {@code to} through {@code toAddress} (e.g. a delaying link). */
+  private static Ceiling ceiling(
+      ProcessScope scope,
+      ZkServerProcess from,
+      ZkServerProcess to,
+      String toAddress,
+      ZkServerProcess records)
+      throws Exception {
     Zk src = scope.connect(from);
-    Zk dst = scope.connect(to);
+    Zk dst = scope.connect(toAddress);
     Zk rec = records != null ? scope.connect(records) : null;
     ProcessMeters.Cpu cpu = serverCpu(from, to);
     ProcessMeters.Cpu copierCpu = new ProcessMeters.Cpu(ProcessHandle.current().pid());
