@@ -76,7 +76,9 @@ public final class AllSyncRules implements SyncRules {
 
   @Override
   public boolean needsRecord(NodeState source, NodeState target) {
-    return source.exists() && !target.exists();
+    // rules 1-2 only: a copy of an ephemeral on S (5-6) is made whatever the records say, so a
+    // registration on S costs no record check (one round trip to T less)
+    return source.isPersistent() && !target.exists();
   }
 
   @Override

@@ -444,6 +444,30 @@ class AllSyncRulesTest {
     assertThat(alarm.reason()).isNotBlank();
   }
 
+  /**
+   * The batch reader asks for records and provenance only where these predicates say so: where they
+   * say no, the decision must not depend on them.
+   */
+  @Test
+  void recordsAndProvenanceAreAskedForWhereverTheDecisionDependsOnThem() {
+    table()
+        .forEach(
+            r -> {
+              PathView v = r.view();
+              if (!rules.needsRecord(v.source(), v.target())) {
+                assertAction(
+                    rules.decide(v.withRecorded(true)).action(),
+                    rules.decide(v.withRecorded(false)).action());
+              }
+              if (!rules.needsProvenance(v.source(), v.target())) {
+                for (Provenance p : Provenance.values()) {
+                  assertAction(
+                      rules.decide(v.withProvenance(p)).action(), rules.decide(v).action());
+                }
+              }
+            });
+  }
+
   @Test
   void decidingTwiceGivesTheSameDecision() {
     // Level-triggered and idempotent: the same state always yields the same action.

@@ -340,6 +340,21 @@ class TSyncRulesTest {
         .isEqualTo(row.countsTarget());
   }
 
+  /** Where the reader asks for no record, the decision must not depend on one. */
+  @Test
+  void recordsAreAskedForWhereverTheDecisionDependsOnThem() {
+    table()
+        .forEach(
+            r -> {
+              PathView v = r.view();
+              if (!rules.needsRecord(v.source(), v.target())) {
+                AllSyncRulesTest.assertAction(
+                    rules.decide(v.withRecorded(true)).action(),
+                    rules.decide(v.withRecorded(false)).action());
+              }
+            });
+  }
+
   @Test
   void tableCoversRulesSeventeenToThirtyTwo() {
     Set<String> covered = new HashSet<>();
