@@ -105,6 +105,9 @@ class SoakE2EIT {
     /** Persistent nodes the generator believes exist on S (best effort). */
     private final TreeSet<String> sNodes = new TreeSet<>();
 
+    /** Persistent nodes clients created on T, with their data: rule 33 must keep every one. */
+    private final TreeMap<String, byte[]> tOwn = new TreeMap<>();
+
     private final List<Session> sSessions = new ArrayList<>();
     private final List<Session> tSessions = new ArrayList<>();
     private final List<PendingMove> moves = new ArrayList<>();
@@ -303,6 +306,13 @@ class SoakE2EIT {
             e);
       }
       long convergedMs = (now() - convergeStart) / 1_000_000;
+      // nothing a client wrote on T was lost: rule 33 kept every node it did not delete itself
+      // (a create whose answer was lost in a fault may have applied: those are not checked)
+      for (Map.Entry<String, byte[]> own : tOwn.entrySet()) {
+        assertThat(t.getData(own.getKey()))
+            .as("%s, created on T by a client", own.getKey())
+            .isEqualTo(own.getValue());
+      }
 
       // The progress lines say so too, with our counts. (The state may still move: sessions
       // closed while their server was down expire one session timeout after it is back.)
@@ -567,6 +577,10 @@ class SoakE2EIT {
         op("T ephemeral setData", !tDown && !tSessions.isEmpty(), () -> ephSet(tSessions));
       } else if (r < 87) {
         op("move S->T", !sDown && !tDown && !sSessions.isEmpty(), this::moveToT);
+      } else if (r < 90) {
+        op("T persistent create (client's own)", !tDown, this::tOwnCreate);
+      } else if (r < 91) {
+        op("T persistent delete (client's own)", !tDown && !tOwn.isEmpty(), this::tOwnDelete);
       } else {
         op("S setData", !sDown, this::sSetData);
       }
@@ -657,6 +671,20 @@ class SoakE2EIT {
       } finally {
         sNodes.removeIf(p -> p.equals(path) || p.startsWith(path + "/"));
       }
+    }
+
+    /** A client on T writes a persistent node of its own (a mapping, a queue item). */
+    private void tOwnCreate() throws Exception {
+      String path = "/soak/t-own/n" + (++counter);
+      byte[] data = randomData();
+      t.createWithParents(path, data, CreateMode.PERSISTENT);
+      tOwn.put(path, data);
+    }
+
+    private void tOwnDelete() throws Exception {
+      String path = pick(new TreeSet<>(tOwn.keySet()));
+      tOwn.remove(path);
+      t.delete(path);
     }
 
     private void sSequential() throws Exception {
