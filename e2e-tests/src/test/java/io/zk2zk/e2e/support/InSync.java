@@ -15,9 +15,9 @@ import org.apache.zookeeper.KeeperException;
  *
  * <ul>
  *   <li>all_sync: every node on S that holds no record exists on T as P with equal data, and every
- *       P node on T has a counterpart on S (save the nodes kept for live ephemerals below them, and
- *       the nodes T's clients created there, which rule 33 keeps: no origin mark, created after
- *       {@code /zk2zk_ha/origin_marks});
+ *       P node on T has a counterpart on S (save the nodes T's clients created there, which rule 33
+ *       keeps: no origin mark, created after {@code /zk2zk_ha/origin_marks}; and the nodes kept for
+ *       a live ephemeral or such a node below them);
  *   <li>t_sync: every E node on T exists on S as P with equal data and has a record, and every
  *       record names a node that is E on T.
  * </ul>
@@ -130,7 +130,10 @@ public final class InSync {
                 + NodeInfo.describe(copy.data()));
       }
     }
-    Set<String> keptForEphemerals = ancestorsOf(snap.ephemeralsOnT());
+    // kept with an alarm: the ancestors of live ephemerals and of clients' own nodes
+    Set<String> below = new HashSet<>(snap.ephemeralsOnT());
+    below.addAll(snap.clientNodesOnT());
+    Set<String> keptForEphemerals = ancestorsOf(below);
     for (Map.Entry<String, NodeInfo> e : snap.t().entrySet()) {
       String p = e.getKey();
       if (!e.getValue().ephemeral()
