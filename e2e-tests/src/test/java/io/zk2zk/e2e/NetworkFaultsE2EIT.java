@@ -246,6 +246,38 @@ class NetworkFaultsE2EIT {
         .until(() -> Arrays.stream(daemons).allMatch(DaemonProcess::isAlive));
   }
 
+  /**
+   * Creates {@code n} children of {@code parent} on S in one burst and stalls T's link as soon as
+   * the first copy lands on T, with more of them on their way; adds their paths to {@code paths}
+   * and returns how many were on T at the stall.
+   */
+  private int burstThenStallT(String parent, int n, List<String> paths) throws Exception {
+    List<byte[]> data = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      paths.add(String.format("%s/n%05d", parent, i));
+      data.add(bytes("value " + i));
+    }
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> burst =
+          writer.submit(
+              () -> {
+                s.createPersistentBatch(paths, data);
+                return null;
+              });
+      int onTAtStall =
+          await("the first of the burst on T")
+              .atMost(CONVERGE)
+              .pollInterval(Duration.ofMillis(2))
+              .until(() -> t.exists(parent).getNumChildren(), c -> c > 0);
+      toT.stall();
+      burst.get(30, TimeUnit.SECONDS);
+      return onTAtStall;
+    } finally {
+      writer.shutdown();
+    }
+  }
+
   /** A small registry: /app with 20 nodes and /app/providers. */
   private void seed() throws Exception {
     s.createPersistent("/app", bytes("app"));
@@ -513,30 +545,7 @@ class NetworkFaultsE2EIT {
     DaemonProcess allSync = startAllSync();
     awaitInSync(allSync);
     List<String> paths = new ArrayList<>();
-    List<byte[]> data = new ArrayList<>();
-    for (int i = 0; i < 5_000; i++) {
-      paths.add(String.format("/big/n%05d", i));
-      data.add(bytes("value " + i));
-    }
-    ExecutorService writer = Executors.newSingleThreadExecutor();
-    int onTAtStall;
-    try {
-      Future<?> burst =
-          writer.submit(
-              () -> {
-                s.createPersistentBatch(paths, data);
-                return null;
-              });
-      onTAtStall =
-          await("the first of the burst on T")
-              .atMost(CONVERGE)
-              .pollInterval(Duration.ofMillis(2))
-              .until(() -> t.exists("/big").getNumChildren(), n -> n > 0);
-      toT.stall();
-      burst.get(30, TimeUnit.SECONDS);
-    } finally {
-      writer.shutdown();
-    }
+    int onTAtStall = burstThenStallT("/big", 5_000, paths);
     holdFor(Duration.ofSeconds(8), allSync);
     int onTAtHeal = t.exists("/big").getNumChildren();
     toT.heal();
@@ -739,28 +748,7 @@ class NetworkFaultsE2EIT {
     awaitInSync(all1, t1, all2, t2);
 
     List<String> paths = new ArrayList<>();
-    List<byte[]> data = new ArrayList<>();
-    for (int i = 0; i < 3_000; i++) {
-      paths.add(String.format("/burst/n%05d", i));
-      data.add(bytes("value " + i));
-    }
-    ExecutorService writer = Executors.newSingleThreadExecutor();
-    try {
-      Future<?> burst =
-          writer.submit(
-              () -> {
-                s.createPersistentBatch(paths, data);
-                return null;
-              });
-      await("the first of the burst on T")
-          .atMost(CONVERGE)
-          .pollInterval(Duration.ofMillis(2))
-          .until(() -> t.exists("/burst").getNumChildren(), n -> n > 0);
-      toT.stall();
-      burst.get(30, TimeUnit.SECONDS);
-    } finally {
-      writer.shutdown();
-    }
+    burstThenStallT("/burst", 3_000, paths);
     long stalled = System.nanoTime();
     awaitLogged(all2, "elected leader (", Duration.ofSeconds(15));
     awaitLogged(t2, "elected leader (", Duration.ofSeconds(15));

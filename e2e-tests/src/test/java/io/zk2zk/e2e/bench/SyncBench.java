@@ -238,33 +238,7 @@ class SyncBench {
   @Test
   @Order(11)
   void registrationLatencyThroughA20msRoundTripToT(ProcessScope scope) throws Exception {
-    List<ZkServerProcess> servers = BenchServers.start(scope, 2, BenchServers.SMALL_HEAP);
-    ZkServerProcess sServer = servers.get(0);
-    ZkServerProcess tServer = servers.get(1);
-    Zk s = scope.connect(sServer);
-    Zk t = scope.connect(tServer);
-    s.createWithParents("/svc/providers", new byte[0], CreateMode.PERSISTENT);
-    FaultyLink toT = scope.link(tServer).delay(WAN_ONE_WAY);
-    DaemonProcess allSync =
-        startDaemon(
-            scope, DaemonProcess.Kind.ALL_SYNC, sServer.connectString(), toT.connectString());
-    DaemonProcess tSync =
-        startDaemon(scope, DaemonProcess.Kind.T_SYNC, toT.connectString(), sServer.connectString());
-    await().atMost(CONVERGE).until(() -> t.exists("/svc/providers") != null);
-    awaitFirstPass(allSync);
-    awaitFirstPass(tSync);
-
-    int n = 100;
-    List<Double> sToT = new ArrayList<>();
-    List<Double> tToS = new ArrayList<>();
-    Zk clientS = scope.connect(sServer);
-    Zk clientT = scope.connect(tServer);
-    for (int i = 0; i < n; i++) {
-      sToT.add(latencyMs(clientS, t, "/svc/providers/s-" + i));
-      tToS.add(latencyMs(clientT, s, "/svc/providers/t-" + i));
-    }
-    REPORT.add(latencyRow("registration S -> T, T 20 ms round trip", sToT, allSync, sServer));
-    REPORT.add(latencyRow("registration T -> S, T 20 ms round trip", tToS, tSync, tServer));
+    registrationLatency(scope, WAN_ONE_WAY, ", T 20 ms round trip");
   }
 
   // ---- live bursts ----------------------------------------------------------------------------
@@ -432,14 +406,30 @@ class SyncBench {
   @Test
   @Order(8)
   void registrationLatencyBothWays(ProcessScope scope) throws Exception {
+    registrationLatency(scope, Duration.ZERO, "");
+  }
+
+  /**
+   * 100 registrations one at a time on each side, timed until the other side's watch sees them; the
+   * daemons reach T through a link delaying {@code oneWayToT} each way (the test's clients reach
+   * both servers directly).
+   */
+  private void registrationLatency(ProcessScope scope, Duration oneWayToT, String label)
+      throws Exception {
     List<ZkServerProcess> servers = BenchServers.start(scope, 2, BenchServers.SMALL_HEAP);
     ZkServerProcess sServer = servers.get(0);
     ZkServerProcess tServer = servers.get(1);
     Zk s = scope.connect(sServer);
     Zk t = scope.connect(tServer);
     s.createWithParents("/svc/providers", new byte[0], CreateMode.PERSISTENT);
-    DaemonProcess allSync = startDaemon(scope, DaemonProcess.Kind.ALL_SYNC, sServer, tServer);
-    DaemonProcess tSync = startDaemon(scope, DaemonProcess.Kind.T_SYNC, tServer, sServer);
+    String tAddress =
+        oneWayToT.isZero()
+            ? tServer.connectString()
+            : scope.link(tServer).delay(oneWayToT).connectString();
+    DaemonProcess allSync =
+        startDaemon(scope, DaemonProcess.Kind.ALL_SYNC, sServer.connectString(), tAddress);
+    DaemonProcess tSync =
+        startDaemon(scope, DaemonProcess.Kind.T_SYNC, tAddress, sServer.connectString());
     await().atMost(CONVERGE).until(() -> t.exists("/svc/providers") != null);
     awaitFirstPass(allSync);
     awaitFirstPass(tSync);
@@ -453,8 +443,12 @@ class SyncBench {
       sToT.add(latencyMs(clientS, t, "/svc/providers/s-" + i));
       tToS.add(latencyMs(clientT, s, "/svc/providers/t-" + i));
     }
-    REPORT.add(latencyRow("registration S -> T (all_sync)", sToT, allSync, sServer));
-    REPORT.add(latencyRow("registration T -> S (t_sync)", tToS, tSync, tServer));
+    String sToTName =
+        label.isEmpty() ? "registration S -> T (all_sync)" : "registration S -> T" + label;
+    String tToSName =
+        label.isEmpty() ? "registration T -> S (t_sync)" : "registration T -> S" + label;
+    REPORT.add(latencyRow(sToTName, sToT, allSync, sServer));
+    REPORT.add(latencyRow(tToSName, tToS, tSync, tServer));
   }
 
   private static BenchReport.Row latencyRow(
