@@ -578,7 +578,7 @@ class SoakE2EIT {
       } else if (r < 87) {
         op("move S->T", !sDown && !tDown && !sSessions.isEmpty(), this::moveToT);
       } else if (r < 90) {
-        op("T persistent create (client's own)", !tDown, this::tOwnCreate);
+        op("T persistent create (client's own)", !tDown && marking(), this::tOwnCreate);
       } else if (r < 91) {
         op("T persistent delete (client's own)", !tDown && !tOwn.isEmpty(), this::tOwnDelete);
       } else {
@@ -672,6 +672,24 @@ class SoakE2EIT {
         sNodes.removeIf(p -> p.equals(path) || p.startsWith(path + "/"));
       }
     }
+
+    /**
+     * Whether all_sync has started marking its copies: a node a client creates on T before that
+     * counts as T's content from before the migration (docs/sync-rules.md, "Origin mark"), so the
+     * generator's clients move to T only after it, as real clients do.
+     */
+    private boolean marking() throws InterruptedException {
+      if (!marking) {
+        try {
+          marking = t.exists("/zk2zk_ha/origin_marks") != null;
+        } catch (KeeperException e) {
+          return false;
+        }
+      }
+      return marking;
+    }
+
+    private boolean marking;
 
     /** A client on T writes a persistent node of its own (a mapping, a queue item). */
     private void tOwnCreate() throws Exception {
