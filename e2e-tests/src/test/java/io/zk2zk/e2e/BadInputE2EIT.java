@@ -889,7 +889,8 @@ class BadInputE2EIT {
               records.removeAll(ignored);
               List<String> v =
                   InSync.violations(
-                      new InSync.Snapshot(snap.s(), snap.t(), records, snap.clientNodesOnT()));
+                      new InSync.Snapshot(
+                          snap.s(), snap.t(), records, snap.clientNodesOnT(), snap.carried()));
               assertThat(v).as(InSync.describe(v)).isEmpty();
             });
   }

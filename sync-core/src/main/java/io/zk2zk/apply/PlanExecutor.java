@@ -7,6 +7,7 @@ import io.zk2zk.decide.AclEntry;
 import io.zk2zk.decide.AclRights;
 import io.zk2zk.decide.Action;
 import io.zk2zk.decide.Decision;
+import io.zk2zk.outcome.Request;
 import io.zk2zk.outcome.Verdict;
 import io.zk2zk.plan.PlannedWrite;
 import io.zk2zk.plan.Purpose;
@@ -110,6 +111,7 @@ public final class PlanExecutor {
     return switch (w.purpose()) {
       case RECORD_FIRST, RESTORE_RECORD -> RecordWriter.create(w.path());
       case RECORD_AFTER_DELETE, DROP_RECORD -> RecordWriter.delete(w.path());
+      case RECORD_CARRIED -> RecordWriter.set(w.path(), w.data());
       case CREATE -> {
         checkRights(w.path(), w.acl());
         yield new WriteOp.Create(w.path(), w.data(), copyAcl.of(w.acl()));
@@ -144,6 +146,17 @@ public final class PlanExecutor {
               o.notSent() ? "would restore it (dry run)" : "restored it");
         } else {
           log.warn("record of {} is missing and could not be restored: {}", path, o.code());
+        }
+      }
+      case RECORD_CARRIED -> {
+        if (v == Verdict.CREATE_RECORD_INSTEAD) {
+          o = records.write(List.of(RecordWriter.create(path, w.data()))).get(0);
+          v = o.verdict(Request.CREATE_RECORD);
+        }
+        if (!v.success()) {
+          // the node stays on both sides; the next pass says it again
+          log.warn("record of {} not set to carried: {}", path, o.code());
+          remarkIfAsked(v, path);
         }
       }
       case CREATE -> {

@@ -32,6 +32,16 @@ public final class RecordWriter {
     return new WriteOp.Create(SyncScope.recordPath(path), new byte[0]);
   }
 
+  /** The write that sets the record of {@code path} to {@code data}. */
+  public static WriteOp set(String path, byte[] data) {
+    return new WriteOp.SetData(SyncScope.recordPath(path), data);
+  }
+
+  /** The write that creates the record of {@code path} with {@code data}. */
+  public static WriteOp create(String path, byte[] data) {
+    return new WriteOp.Create(SyncScope.recordPath(path), data);
+  }
+
   /** The write that deletes the record of {@code path}. */
   public static WriteOp delete(String path) {
     return new WriteOp.Delete(SyncScope.recordPath(path), -1);

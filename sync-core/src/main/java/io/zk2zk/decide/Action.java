@@ -45,6 +45,18 @@ public sealed interface Action {
    */
   record RestoreRecord(String path, boolean setData, byte[] data) implements Action {}
 
+  /**
+   * t_sync, rule 34: carry a node a client created on T to S: its record first (empty: under way),
+   * then the copy on S (missing ancestors copied from T), then the record says {@code carried}.
+   */
+  record Carry(String path, byte[] data, List<AclEntry> acl) implements Action {}
+
+  /**
+   * t_sync, rule 35: a node a client created on T that S has too, with no record saying so: the
+   * record is written as {@code carried}, and with {@code setData} S's data is set to T's.
+   */
+  record Claim(String path, boolean setData, byte[] data) implements Action {}
+
   /** Delete a record that names nothing t_sync owns any more. */
   record DropRecord(String path) implements Action {}
 

@@ -16,13 +16,13 @@ public final class AllSyncRules implements SyncRules {
                     // a t_sync copy whose ephemeral just vanished on T: t_sync is removing it
                     ? new Decision("1-2", new Action.None(p))
                     : new Decision("1-2", new Action.Create(p, s.data(), false, s.acl()));
-            case PERSISTENT -> new Decision("3", updateIfDifferent(p, s, t));
+            case PERSISTENT -> onBothSides("3", v);
             case EPHEMERAL -> new Decision("4", new Action.None(p));
           };
       case EPHEMERAL ->
           switch (t.kind()) {
             case ABSENT -> new Decision("5-6", new Action.Create(p, s.data(), false, s.acl()));
-            case PERSISTENT -> new Decision("7", updateIfDifferent(p, s, t));
+            case PERSISTENT -> onBothSides("7", v);
             case EPHEMERAL ->
                 new Decision(
                     "8",
@@ -38,21 +38,37 @@ public final class AllSyncRules implements SyncRules {
   }
 
   /**
+   * On both sides, persistent on T: S's data wins (rules 3, 7), unless a client created the node on
+   * T: then it is T's, and t_sync carries T's data to S (rule 35).
+   */
+  private static Decision onBothSides(String rule, PathView v) {
+    Action update = updateIfDifferent(v.path(), v.source(), v.target());
+    if (update instanceof Action.None) {
+      return new Decision(rule, update);
+    }
+    return switch (v.provenance()) {
+      case CREATED_ON_TARGET, CARRIED_TO_SOURCE -> new Decision("35", new Action.None(v.path()));
+      // a node whose mark cannot be read keeps the treatment it had before marks
+      case COPY_FROM_SOURCE, UNKNOWN -> new Decision(rule, update);
+      case NOT_READ ->
+          throw new IllegalArgumentException("rule " + rule + " needs the provenance of " + v);
+    };
+  }
+
+  /**
    * Absent on S, persistent on T: a copy whose original S deleted goes (rules 11, 15); a node a
-   * client created on T stays (rule 33); where nothing tells which it is, it stays too, with a
-   * reason.
+   * client created on T stays, for t_sync to carry to S (rule 33), until a client on S deletes the
+   * carried copy (rule 36: then it goes with its record); where nothing tells which it is, it
+   * stays, with a reason.
    */
   private static Decision absentOnSource(PathView v) {
     String p = v.path();
     return switch (v.provenance()) {
       case COPY_FROM_SOURCE ->
           new Decision("11-15", new Action.Delete(p, v.target().version(), false));
-      case CREATED_ON_TARGET ->
-          new Decision(
-              "33",
-              new Action.Keep(
-                  p,
-                  "kept: created on the target by a client (no origin mark), not a copy from the source"));
+      case CREATED_ON_TARGET -> new Decision("33", new Action.None(p));
+      case CARRIED_TO_SOURCE ->
+          new Decision("36", new Action.Delete(p, v.target().version(), true));
       case UNKNOWN ->
           new Decision(
               "33",
@@ -66,7 +82,9 @@ public final class AllSyncRules implements SyncRules {
 
   @Override
   public boolean needsProvenance(NodeState source, NodeState target) {
-    return !source.exists() && target.isPersistent();
+    // absent on S (rules 11-15, 33, 36), or S's data or ACL would overwrite T's (3, 7 or 35)
+    return target.isPersistent()
+        && (!source.exists() || !source.sameDataAs(target) || source.aclDiffersFrom(target));
   }
 
   @Override
@@ -89,11 +107,12 @@ public final class AllSyncRules implements SyncRules {
 
   @Override
   public boolean countsAsTarget(PathView v) {
-    // a node T's clients created (rule 33) is theirs, not a counterpart of anything on S
+    // a node T's clients created (rules 33-36) is t_sync's to count, as is its copy on S (that
+    // holds a record); one S does not have is counted on neither side when its mark is unreadable
     return v.target().isPersistent()
-        && !(needsProvenance(v.source(), v.target())
-            && v.provenance() != Provenance.COPY_FROM_SOURCE
-            && v.provenance() != Provenance.NOT_READ);
+        && !(v.recorded() && v.source().isPersistent())
+        && !(!v.source().exists()
+            && (v.provenance().createdOnTarget() || v.provenance() == Provenance.UNKNOWN));
   }
 
   /**

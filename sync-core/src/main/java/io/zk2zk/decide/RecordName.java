@@ -10,9 +10,25 @@ import java.nio.charset.StandardCharsets;
  */
 public final class RecordName {
 
+  /**
+   * The data of the record of a node a client created on T, once t_sync has carried it to S (rule
+   * 34). Records of ephemerals' copies, and of a carry under way, are empty, as the original's.
+   */
+  private static final byte[] CARRIED_BYTES = "carried".getBytes(StandardCharsets.UTF_8);
+
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private RecordName() {}
+
+  /** The data of a record that says its node was carried to S (a copy: arrays are mutable). */
+  public static byte[] carried() {
+    return CARRIED_BYTES.clone();
+  }
+
+  /** Whether a record's data says its node was carried to S. */
+  public static boolean saysCarried(byte[] data) {
+    return java.util.Arrays.equals(CARRIED_BYTES, data);
+  }
 
   /** Escapes a path into a record name. */
   public static String escape(String path) {

@@ -1,8 +1,9 @@
 package io.zk2zk.decide;
 
 /**
- * Rules 17–32: t_sync copies T's ephemerals to S. In a {@link PathView} of t_sync the source is T
- * and the target is S; the record lives on T.
+ * Rules 17–32 and 34–36: t_sync copies T's ephemerals to S, and carries the persistent nodes
+ * clients create on T. In a {@link PathView} of t_sync the source is T and the target is S; the
+ * record lives on T.
  */
 public final class TSyncRules implements SyncRules {
 
@@ -12,7 +13,7 @@ public final class TSyncRules implements SyncRules {
     NodeState s = v.target();
     String p = v.path();
     return switch (t.kind()) {
-      case PERSISTENT -> new Decision("17-20", new Action.None(p));
+      case PERSISTENT -> persistentOnTarget(v);
       case EPHEMERAL ->
           switch (s.kind()) {
             case ABSENT -> new Decision("21-22", new Action.Create(p, t.data(), true, t.acl()));
@@ -44,20 +45,68 @@ public final class TSyncRules implements SyncRules {
     };
   }
 
+  /**
+   * A persistent node on T: a copy from S is all_sync's (17–20); a node a client created on T is
+   * carried to S (34), its data kept equal to T's (35), and once carried, its absence on S means a
+   * client there deleted it, which all_sync carries to T (36).
+   */
+  private static Decision persistentOnTarget(PathView v) {
+    NodeState t = v.source();
+    NodeState s = v.target();
+    String p = v.path();
+    return switch (v.provenance()) {
+      case COPY_FROM_SOURCE -> new Decision("17-20", new Action.None(p));
+      case UNKNOWN ->
+          new Decision(
+              "34",
+              new Action.Keep(
+                  p, "not carried to the source: its origin mark cannot be read on the target"));
+      case CREATED_ON_TARGET ->
+          switch (s.kind()) {
+            case ABSENT -> new Decision("34", new Action.Carry(p, t.data(), t.acl()));
+            case PERSISTENT -> new Decision("35", new Action.Claim(p, !t.sameDataAs(s), t.data()));
+            case EPHEMERAL -> bothKinds(p);
+          };
+      case CARRIED_TO_SOURCE ->
+          switch (s.kind()) {
+            case ABSENT -> new Decision("36", new Action.None(p));
+            case PERSISTENT -> new Decision("35", AllSyncRules.updateIfDifferent(p, t, s));
+            case EPHEMERAL -> bothKinds(p);
+          };
+      case NOT_READ ->
+          throw new IllegalArgumentException("rule 34-36 needs the provenance of " + p);
+    };
+  }
+
+  private static Decision bothKinds(String p) {
+    return new Decision(
+        "35",
+        new Action.Alarm(
+            p, "a client's persistent node on the target, a live ephemeral on the source"));
+  }
+
   @Override
   public boolean needsTarget(NodeState source) {
+    // a persistent node on T needs S only if a client created it: asked after its provenance
     return !source.isPersistent();
   }
 
   @Override
+  public boolean needsProvenance(NodeState source, NodeState target) {
+    return source.isPersistent();
+  }
+
+  @Override
   public boolean needsRecord(NodeState source, NodeState target) {
-    // rule 31 needs it, and rule 23 restores a copy's missing record
+    // rule 31 needs it, and rule 23 restores a copy's missing record (rules 34-36 read the
+    // record's data with the provenance)
     return !source.exists() || (source.isEphemeral() && target.isPersistent());
   }
 
   @Override
   public boolean countsAsSource(PathView v) {
-    return v.source().isEphemeral();
+    return v.source().isEphemeral()
+        || (v.source().isPersistent() && v.provenance().createdOnTarget());
   }
 
   @Override

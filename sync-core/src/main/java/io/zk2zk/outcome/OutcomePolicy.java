@@ -32,6 +32,7 @@ public final class OutcomePolicy {
             case NO_NODE -> Verdict.CREATE_RECORD_ROOT;
             default -> Verdict.FAILED;
           };
+      case SET_RECORD -> answer == Answer.NO_NODE ? Verdict.CREATE_RECORD_INSTEAD : Verdict.FAILED;
       case SET_DATA, SET_ACL -> answer == Answer.NO_NODE ? Verdict.DECIDE_AGAIN : Verdict.FAILED;
       case DELETE ->
           switch (answer) {

@@ -8,6 +8,8 @@ public enum Request {
   CREATE,
   /** A record created under {@code /zk2zk_migration}. */
   CREATE_RECORD,
+  /** A record's data set under {@code /zk2zk_migration}. */
+  SET_RECORD,
   SET_DATA,
   SET_ACL,
   /** A node deleted on the target, conditional on the version read. */

@@ -14,6 +14,8 @@ public enum Verdict {
   CREATE_ANCESTORS,
   /** A record create found {@code /zk2zk_migration} missing: create it, then the records. */
   CREATE_RECORD_ROOT,
+  /** A record's data could not be set because the record is missing: create it with that data. */
+  CREATE_RECORD_INSTEAD,
   /** A delete found children: delete those the same rules delete, deepest first. */
   DELETE_SUBTREE,
   /** The node changed since it was read: nothing is written, the path is read and decided again. */

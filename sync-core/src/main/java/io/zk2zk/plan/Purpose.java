@@ -8,6 +8,11 @@ public enum Purpose {
   RECORD_FIRST(Side.RECORDS, Request.CREATE_RECORD),
   /** t_sync, rule 23: the missing record of a live copy, written again. */
   RESTORE_RECORD(Side.RECORDS, Request.CREATE_RECORD),
+  /**
+   * t_sync, rules 34–35: the record of a node a client created on T, set to say that its copy is on
+   * S ({@code carried}); created so when it is missing.
+   */
+  RECORD_CARRIED(Side.RECORDS, Request.SET_RECORD),
   /** A copy created on the target. */
   CREATE(Side.TARGET, Request.CREATE),
   SET_DATA(Side.TARGET, Request.SET_DATA),

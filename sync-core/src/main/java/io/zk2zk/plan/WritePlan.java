@@ -2,20 +2,25 @@ package io.zk2zk.plan;
 
 import io.zk2zk.decide.Action;
 import io.zk2zk.decide.Decision;
+import io.zk2zk.decide.RecordName;
 import io.zk2zk.decide.SyncScope;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The writes a batch's decisions ask for, in the order they must be sent (pure: {@code
  * WritePlanTest} is its table):
  *
  * <ol>
- *   <li>records first: a t_sync copy's record before the copy, a missing record restored;
+ *   <li>records first: a t_sync copy's record before the copy, a missing record restored, the
+ *       record of a client's node on T that S has too said {@code carried};
  *   <li>creates parents first, then data and ACL updates (a restored record's copy last);
  *   <li>deletes children first;
- *   <li>records after: the record of a deleted copy, then stale records.
+ *   <li>records after: a carried node's record said {@code carried} once its copy is on S; the
+ *       record of a deleted copy, then stale records.
  * </ol>
  *
  * A write that {@link PlannedWrite#requires() requires} another is sent only if that one succeeded.
@@ -54,9 +59,11 @@ public record WritePlan(List<Decision> alarms, List<Step> steps, int decidedWrit
     WritePlan build(List<Decision> decisions) {
       List<Decision> alarms = new ArrayList<>();
       List<Action.Create> creates = new ArrayList<>();
+      Set<String> carries = new HashSet<>();
       List<Action> updates = new ArrayList<>();
       List<Action.Delete> deleteActions = new ArrayList<>();
       List<Action.RestoreRecord> restores = new ArrayList<>();
+      List<Action.Claim> claims = new ArrayList<>();
       List<Action.DropRecord> drops = new ArrayList<>();
       int decided = 0;
       for (Decision d : decisions) {
@@ -64,6 +71,11 @@ public record WritePlan(List<Decision> alarms, List<Step> steps, int decidedWrit
         decided += d.writes() ? 1 : 0;
         if (a instanceof Action.Create c) {
           creates.add(c);
+        } else if (a instanceof Action.Carry c) {
+          creates.add(new Action.Create(c.path(), c.data(), true, c.acl()));
+          carries.add(c.path());
+        } else if (a instanceof Action.Claim c) {
+          claims.add(c);
         } else if (a instanceof Action.SetData || a instanceof Action.SetAcl) {
           updates.add(a);
         } else if (a instanceof Action.Delete del) {
@@ -89,6 +101,14 @@ public record WritePlan(List<Decision> alarms, List<Step> steps, int decidedWrit
               new PlannedWrite(-1, Purpose.SET_DATA, record.id(), r.path(), r.data(), null, -1));
         }
       }
+      for (Action.Claim c : claims) {
+        PlannedWrite record =
+            add(records, Purpose.RECORD_CARRIED, -1, c.path(), RecordName.carried(), null, -1);
+        if (c.setData()) {
+          restoredCopies.add(
+              new PlannedWrite(-1, Purpose.SET_DATA, record.id(), c.path(), c.data(), null, -1));
+        }
+      }
       List<Integer> recordOf = new ArrayList<>(creates.size());
       for (Action.Create c : creates) {
         recordOf.add(
@@ -98,7 +118,18 @@ public record WritePlan(List<Decision> alarms, List<Step> steps, int decidedWrit
       }
       for (int i = 0; i < creates.size(); i++) {
         Action.Create c = creates.get(i);
-        add(copies, Purpose.CREATE, recordOf.get(i), c.path(), c.data(), c.acl(), -1);
+        PlannedWrite copy =
+            add(copies, Purpose.CREATE, recordOf.get(i), c.path(), c.data(), c.acl(), -1);
+        if (carries.contains(c.path())) {
+          add(
+              recordsAfter,
+              Purpose.RECORD_CARRIED,
+              copy.id(),
+              c.path(),
+              RecordName.carried(),
+              null,
+              -1);
+        }
       }
       for (Action u : updates) {
         if (u instanceof Action.SetData s) {

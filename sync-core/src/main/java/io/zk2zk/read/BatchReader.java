@@ -119,7 +119,7 @@ public final class BatchReader {
       if (!readable(s, "source") || !readable(t, "target") || !scope.contains(s.path())) {
         continue;
       }
-      if (!rules.needsTarget(s.state())) {
+      if (!rules.needsTarget(s.state()) && !rules.needsProvenance(s.state(), t.state())) {
         continue; // decided by the source alone, and the decision is to do nothing
       }
       views.add(new PathView(s.path(), s.state(), t.state(), false));
@@ -136,7 +136,12 @@ public final class BatchReader {
     return new BatchViews(views, src, listing, current, needRecord.size());
   }
 
-  /** Adds where T's node came from to the views whose rule asks for it (rule 33). */
+  /**
+   * Adds where T's node came from to the views whose rule asks for it (rules 33–36). t_sync, whose
+   * source is T, then reads S for the nodes a client created on T: S is not read for the copies
+   * all_sync makes, which are nearly all the persistent nodes on T. A view whose S node cannot be
+   * read is reported and left out.
+   */
   public void withProvenance(List<PathView> views)
       throws SideUnavailableException, InterruptedException {
     List<String> asked = new ArrayList<>();
@@ -150,6 +155,38 @@ public final class BatchReader {
     }
     Map<String, Provenance> found = origins.of(asked);
     views.replaceAll(v -> found.containsKey(v.path()) ? v.withProvenance(found.get(v.path())) : v);
+    if (!kind.recordsOnTarget()) {
+      readTargetOfClientNodes(views);
+    }
+  }
+
+  /** t_sync: S's side of the persistent nodes a client created on T, read now. */
+  private void readTargetOfClientNodes(List<PathView> views)
+      throws SideUnavailableException, InterruptedException {
+    List<String> wanted = new ArrayList<>();
+    for (PathView v : views) {
+      if (v.source().isPersistent() && v.provenance().createdOnTarget()) {
+        wanted.add(v.path());
+      }
+    }
+    if (wanted.isEmpty()) {
+      return;
+    }
+    Map<String, NodeReader.Result> read = new HashMap<>(wanted.size() * 2);
+    for (NodeReader.Result r : NodeReader.read(target, wanted, false, null, withAcl)) {
+      read.put(r.path(), r);
+    }
+    List<PathView> out = new ArrayList<>(views.size());
+    for (PathView v : views) {
+      NodeReader.Result r = read.get(v.path());
+      if (r == null) {
+        out.add(v);
+      } else if (readable(r, "target")) {
+        out.add(new PathView(v.path(), v.source(), r.state(), v.recorded(), v.provenance()));
+      }
+    }
+    views.clear();
+    views.addAll(out);
   }
 
   /**

@@ -23,8 +23,10 @@ import io.zk2zk.zk.NodeReader;
 import io.zk2zk.zk.SideUnavailableException;
 import io.zk2zk.zk.ZkSide;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -208,7 +210,7 @@ public final class FullReconcile {
         throws SideUnavailableException, InterruptedException {
       List<Integer> writes = new ArrayList<>();
       List<PathView> views = new ArrayList<>(chunk.paths().size());
-      List<Integer> positions = new ArrayList<>(chunk.paths().size());
+      Map<String, Integer> positions = new HashMap<>(chunk.paths().size() * 2);
       for (int i = 0; i < chunk.paths().size(); i++) {
         String p = chunk.paths().get(i);
         if (!chunk.readable(i)) {
@@ -226,16 +228,17 @@ public final class FullReconcile {
         }
         var t = chunk.tgt().get(i).state();
         views.add(new PathView(p, chunk.src().get(i).state(), t, recorded(p)));
-        positions.add(i);
+        positions.put(p, i);
         if (kind.walksTarget() && t.isEphemeral()) {
           deletions.ephemeral(p);
         }
       }
-      // a node T has and S does not is a deletion only if it is a copy (rule 33)
+      // a node T has and S does not is a deletion only if it is a copy (rule 33); t_sync reads S
+      // for the nodes clients created on T (a view whose S node is unreadable is left out)
       reader.withProvenance(views);
-      for (int k = 0; k < views.size(); k++) {
-        if (nominate(views.get(k))) {
-          writes.add(positions.get(k));
+      for (PathView v : views) {
+        if (nominate(v)) {
+          writes.add(positions.get(v.path()));
         }
       }
       return writes;
@@ -245,15 +248,19 @@ public final class FullReconcile {
     private void visitRecorded(TreeWalk.Chunk chunk)
         throws SideUnavailableException, InterruptedException {
       List<String> writes = new ArrayList<>();
+      List<PathView> views = new ArrayList<>(chunk.paths().size());
       for (int i = 0; i < chunk.paths().size(); i++) {
         if (!chunk.readable(i)) {
           deletions.unreadable(chunk.paths().get(i));
           continue;
         }
         String p = chunk.paths().get(i);
-        if (nominate(
-            new PathView(p, chunk.src().get(i).state(), chunk.tgt().get(i).state(), true))) {
-          writes.add(p);
+        views.add(new PathView(p, chunk.src().get(i).state(), chunk.tgt().get(i).state(), true));
+      }
+      batch.reader().withProvenance(views);
+      for (PathView v : views) {
+        if (nominate(v)) {
+          writes.add(v.path());
         }
       }
       changed += PassDeletions.syncClaimed(writes, batch, dirty);

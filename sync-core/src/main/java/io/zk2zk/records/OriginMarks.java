@@ -2,6 +2,7 @@ package io.zk2zk.records;
 
 import io.zk2zk.decide.OriginMark;
 import io.zk2zk.decide.Provenance;
+import io.zk2zk.decide.RecordName;
 import io.zk2zk.decide.SyncScope;
 import io.zk2zk.zk.Acls;
 import io.zk2zk.zk.Reply;
@@ -17,8 +18,9 @@ import org.apache.zookeeper.KeeperException.Code;
 /**
  * Tells where persistent nodes on T came from ({@link Provenance}): a node that carries the {@link
  * OriginMark}, or was created before {@link SyncScope#ORIGIN_MARKS}, is a copy from S; any other
- * was created on T by a client. One {@code getACL} per node asked (its reply holds both the ACL and
- * the node's {@code czxid}); the rules ask only for nodes T has and S does not, which are few.
+ * was created on T by a client, and its record tells whether t_sync carried it to S yet. One {@code
+ * getACL} per node asked (its reply holds both the ACL and the node's {@code czxid}), and one read
+ * of the record of each node a client created.
  */
 public final class OriginMarks {
 
@@ -53,7 +55,34 @@ public final class OriginMarks {
       }
       out.put(paths.get(i), provenance(r, marksSince));
     }
-    return out;
+    return carried(out);
+  }
+
+  /** The nodes a client created whose record says they were carried to S (rule 34). */
+  private Map<String, Provenance> carried(Map<String, Provenance> found)
+      throws SideUnavailableException, InterruptedException {
+    List<String> created = new ArrayList<>();
+    for (Map.Entry<String, Provenance> e : found.entrySet()) {
+      if (e.getValue() == Provenance.CREATED_ON_TARGET) {
+        created.add(e.getKey());
+      }
+    }
+    List<CompletableFuture<Reply>> records = new ArrayList<>(created.size());
+    for (String p : created) {
+      records.add(t.getData(SyncScope.recordPath(p), null));
+    }
+    for (int i = 0; i < created.size(); i++) {
+      Reply r = ZkSide.await(records.get(i), t.replyTimeout());
+      if (r.isTransient()) {
+        throw new SideUnavailableException(
+            "cannot read the record of " + created.get(i) + " on T: " + r.code());
+      }
+      // a record that cannot be read says nothing carried: the node stays on T either way
+      if (r.ok() && RecordName.saysCarried(r.data())) {
+        found.put(created.get(i), Provenance.CARRIED_TO_SOURCE);
+      }
+    }
+    return found;
   }
 
   private static Provenance provenance(Reply r, long marksSince) {

@@ -24,6 +24,14 @@ public final class Classifier {
     } else if (a instanceof Action.Create) {
       kind = DifferenceKind.MISSING;
       detail = "missing on the target";
+    } else if (a instanceof Action.Carry) {
+      kind = DifferenceKind.MISSING;
+      detail = "created on the target by a client, not carried to the source yet";
+    } else if (a instanceof Action.Claim c) {
+      kind = DifferenceKind.MISSING_RECORD;
+      detail =
+          "created on the target by a client, on the source too, no record says so"
+              + (c.setData() ? ", and data differs" : "");
     } else if (a instanceof Action.SetData s) {
       kind = DifferenceKind.DATA;
       detail = s.acl() != null ? "data and ACL differ" : "data differs";
@@ -33,9 +41,11 @@ public final class Classifier {
     } else if (a instanceof Action.Delete d) {
       kind = DifferenceKind.EXTRA;
       detail =
-          d.withRecord()
-              ? "a t_sync copy whose ephemeral is gone from T"
-              : "on the target only, absent on the source";
+          !d.withRecord()
+              ? "on the target only, absent on the source"
+              : view.target().isPersistent() && view.provenance().createdOnTarget()
+                  ? "a client's node carried to the source, deleted there since"
+                  : "a t_sync copy whose node is gone from T";
     } else if (a instanceof Action.RestoreRecord r) {
       kind = DifferenceKind.MISSING_RECORD;
       detail = "t_sync copy without its record" + (r.setData() ? ", and data differs" : "");

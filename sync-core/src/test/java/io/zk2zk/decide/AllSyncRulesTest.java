@@ -13,8 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The all_sync table of docs/sync-rules.md (rules 1–16 and 33), one row per rule, plus the progress
- * counts.
+ * The all_sync table of docs/sync-rules.md (rules 1–16, 33, 35 and 36), one row per rule, plus the
+ * progress counts. A row without a provenance is about a copy from S, the common case.
  */
 class AllSyncRulesTest {
 
@@ -72,7 +72,7 @@ class AllSyncRulesTest {
       Action expected,
       boolean src,
       boolean dst) {
-    return new Row(rule, Set.of(rule), title, new PathView(P, s, t, recorded), expected, src, dst);
+    return rowFrom(rule, title, s, t, recorded, Provenance.COPY_FROM_SOURCE, expected, src, dst);
   }
 
   static Row rowFrom(
@@ -322,21 +322,89 @@ class AllSyncRulesTest {
             new Action.Delete(P, 42, false),
             false,
             true));
-    // 33: absent on S, P on T, created on T by a client (no mark): it stays.
+    // 33: absent on S, P on T, created on T by a client (no mark), not carried yet: it stays, for
+    // t_sync to carry it to S (rule 34); neither side counts it (t_sync does).
     rows.add(
         rowFrom(
             "33",
-            "absent on S, P on T, created on T by a client → keep it, say so once",
+            "absent on S, P on T, created on T by a client → nothing (t_sync carries it)",
             NodeState.ABSENT,
             persV("t", 7),
             false,
             Provenance.CREATED_ON_TARGET,
-            new Action.Keep(
-                P,
-                "kept: created on the target by a client (no origin mark), not a copy from the"
-                    + " source"),
+            new Action.None(P),
             false,
             false));
+    rows.add(
+        rowFrom(
+            "33",
+            "absent on S, P on T, created on T by a client, its carry under way → nothing",
+            NodeState.ABSENT,
+            persV("t", 7),
+            true,
+            Provenance.CREATED_ON_TARGET,
+            new Action.None(P),
+            false,
+            false));
+    // 36: absent on S, P on T, carried to S before: a client on S deleted it; it goes from T with
+    // its record, conditional on the version read.
+    rows.add(
+        rowFrom(
+            "36",
+            "absent on S, P on T, carried to S and deleted there → delete on T, then the record",
+            NodeState.ABSENT,
+            persV("t", 9),
+            true,
+            Provenance.CARRIED_TO_SOURCE,
+            new Action.Delete(P, 9, true),
+            false,
+            false));
+    // 35: on both sides, a client created it on T: T's data wins, which t_sync carries; all_sync
+    // leaves it.
+    rows.add(
+        rowFrom(
+            "35",
+            "P on S, P on T created there by a client, different data → nothing (t_sync's)",
+            pers("s"),
+            pers("t"),
+            true,
+            Provenance.CARRIED_TO_SOURCE,
+            new Action.None(P),
+            false,
+            false));
+    rows.add(
+        rowFrom(
+            "35",
+            "P on S, P on T created there by a client, no record yet, different data → nothing",
+            pers("s"),
+            pers("t"),
+            false,
+            Provenance.CREATED_ON_TARGET,
+            new Action.None(P),
+            true,
+            true));
+    rows.add(
+        rowFrom(
+            "35",
+            "E on S, P on T created there by a client, different data → nothing",
+            eph("s"),
+            pers("t"),
+            false,
+            Provenance.CREATED_ON_TARGET,
+            new Action.None(P),
+            true,
+            true));
+    rows.add(
+        rowFrom(
+            "3",
+            "P on S, P on T whose mark cannot be read, different data → set T's data to S's",
+            pers("new"),
+            pers("old"),
+            false,
+            Provenance.UNKNOWN,
+            new Action.SetData(P, bytes("new")),
+            true,
+            true));
     rows.add(
         rowFrom(
             "33",
@@ -506,6 +574,14 @@ class AllSyncRulesTest {
       assertThat(a.setData()).as(w + "restore sets data").isEqualTo(c.setData());
       if (c.setData()) {
         assertThat(a.data()).as(w + "restore data").isEqualTo(c.data());
+      }
+    } else if (expected instanceof Action.Carry c) {
+      assertThat(((Action.Carry) actual).data()).as(w + "carry data").isEqualTo(c.data());
+    } else if (expected instanceof Action.Claim c) {
+      Action.Claim a = (Action.Claim) actual;
+      assertThat(a.setData()).as(w + "claim sets data").isEqualTo(c.setData());
+      if (c.setData()) {
+        assertThat(a.data()).as(w + "claim data").isEqualTo(c.data());
       }
     } else if (expected instanceof Action.Alarm) {
       assertThat(((Action.Alarm) actual).reason()).as(w + "alarm reason").isNotBlank();

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The t_sync table of docs/sync-rules.md (rules 17–32), one row per rule, plus the progress counts.
+ * The t_sync table of docs/sync-rules.md (rules 17–32 and 34–36), one row per rule, plus the
+ * progress counts. A row without a provenance is about a copy from S, where it matters at all.
  */
 class TSyncRulesTest {
 
@@ -41,7 +42,23 @@ class TSyncRulesTest {
       Action expected,
       boolean src,
       boolean dst) {
-    return new Row(rule, labels, title, new PathView(P, onT, onS, recorded), expected, src, dst);
+    return rowFrom(
+        rule, labels, title, onT, onS, recorded, Provenance.COPY_FROM_SOURCE, expected, src, dst);
+  }
+
+  static Row rowFrom(
+      String rule,
+      Set<String> labels,
+      String title,
+      NodeState onT,
+      NodeState onS,
+      boolean recorded,
+      Provenance provenance,
+      Action expected,
+      boolean src,
+      boolean dst) {
+    return new Row(
+        rule, labels, title, new PathView(P, onT, onS, recorded, provenance), expected, src, dst);
   }
 
   static Row row(
@@ -310,6 +327,118 @@ class TSyncRulesTest {
             new Action.DropRecord(P),
             false,
             true));
+    // 34: P on T created there by a client, absent on S: carried (record, copy, record "carried").
+    rows.add(
+        rowFrom(
+            "34",
+            Set.of("34"),
+            "P on T created by a client, absent on S → carry it to S",
+            pers("job"),
+            NodeState.ABSENT,
+            false,
+            Provenance.CREATED_ON_TARGET,
+            new Action.Carry(P, bytes("job"), null),
+            true,
+            false));
+    rows.add(
+        rowFrom(
+            "34",
+            Set.of("34"),
+            "P on T created by a client, absent on S, carry under way (empty record) → carry it",
+            pers(null),
+            NodeState.ABSENT,
+            true,
+            Provenance.CREATED_ON_TARGET,
+            new Action.Carry(P, null, null),
+            true,
+            false));
+    rows.add(
+        rowFrom(
+            "34",
+            Set.of("34"),
+            "P on T whose mark cannot be read → keep it on T only, say why",
+            pers("t"),
+            NodeState.ABSENT,
+            false,
+            Provenance.UNKNOWN,
+            new Action.Keep(P, "(any reason)"),
+            false,
+            false));
+    // 35: on both sides, a client created it on T: T's data wins; a missing "carried" record is
+    // written first.
+    rows.add(
+        rowFrom(
+            "35",
+            Set.of("35"),
+            "P on T created by a client, P on S, no record says so → claim it, set S's data",
+            pers("t"),
+            pers("s"),
+            false,
+            Provenance.CREATED_ON_TARGET,
+            new Action.Claim(P, true, bytes("t")),
+            true,
+            false));
+    rows.add(
+        rowFrom(
+            "35",
+            Set.of("35"),
+            "P on T created by a client, P on S, same data, record under way → claim it",
+            pers("t"),
+            pers("t"),
+            true,
+            Provenance.CREATED_ON_TARGET,
+            new Action.Claim(P, false, bytes("t")),
+            true,
+            true));
+    rows.add(
+        rowFrom(
+            "35",
+            Set.of("35"),
+            "P on T carried to S, different data on S → set S's data to T's",
+            pers("new"),
+            pers("old"),
+            true,
+            Provenance.CARRIED_TO_SOURCE,
+            new Action.SetData(P, bytes("new")),
+            true,
+            true));
+    rows.add(
+        rowFrom(
+            "35",
+            Set.of("35"),
+            "P on T carried to S, same data → nothing",
+            pers("same"),
+            pers("same"),
+            true,
+            Provenance.CARRIED_TO_SOURCE,
+            new Action.None(P),
+            true,
+            true));
+    rows.add(
+        rowFrom(
+            "35",
+            Set.of("35"),
+            "P on T created by a client, E on S → alarm, nothing written",
+            pers("t"),
+            ephV("s", 1),
+            false,
+            Provenance.CREATED_ON_TARGET,
+            new Action.Alarm(P, "(any reason)"),
+            true,
+            false));
+    // 36: carried before, absent on S now: a client on S deleted it; all_sync deletes it on T.
+    rows.add(
+        rowFrom(
+            "36",
+            Set.of("36"),
+            "P on T carried to S, absent on S → nothing (all_sync deletes it on T, rule 36)",
+            pers("t"),
+            NodeState.ABSENT,
+            true,
+            Provenance.CARRIED_TO_SOURCE,
+            new Action.None(P),
+            true,
+            false));
     return rows.stream();
   }
 
@@ -322,7 +451,9 @@ class TSyncRulesTest {
     assertThat(d.writes())
         .as("%s → writes()", row)
         .isEqualTo(
-            !(row.expected() instanceof Action.None || row.expected() instanceof Action.Alarm));
+            !(row.expected() instanceof Action.None
+                || row.expected() instanceof Action.Alarm
+                || row.expected() instanceof Action.Keep));
     assertThat(labelNumbers(d.rule()))
         .as("%s → rule label %s", row, d.rule())
         .containsAnyElementsOf(row.labels());
@@ -340,9 +471,12 @@ class TSyncRulesTest {
         .isEqualTo(row.countsTarget());
   }
 
-  /** Where the reader asks for no record, the decision must not depend on one. */
+  /**
+   * Where the reader asks for no record or provenance, the decision must not depend on them; where
+   * the rules do not read S (a copy from S on T), S's state must not matter either.
+   */
   @Test
-  void recordsAreAskedForWhereverTheDecisionDependsOnThem() {
+  void recordsAndProvenanceAreAskedForWhereverTheDecisionDependsOnThem() {
     table()
         .forEach(
             r -> {
@@ -351,6 +485,22 @@ class TSyncRulesTest {
                 AllSyncRulesTest.assertAction(
                     rules.decide(v.withRecorded(true)).action(),
                     rules.decide(v.withRecorded(false)).action());
+              }
+              if (!rules.needsProvenance(v.source(), v.target())) {
+                for (Provenance p : Provenance.values()) {
+                  assertAction(
+                      rules.decide(v.withProvenance(p)).action(), rules.decide(v).action());
+                }
+              }
+              if (!rules.needsTarget(v.source()) && !v.provenance().createdOnTarget()) {
+                for (NodeState s : List.of(NodeState.ABSENT, pers("x"), ephV("y", 1))) {
+                  assertAction(
+                      rules
+                          .decide(
+                              new PathView(v.path(), v.source(), s, v.recorded(), v.provenance()))
+                          .action(),
+                      rules.decide(v).action());
+                }
               }
             });
   }
@@ -369,9 +519,11 @@ class TSyncRulesTest {
     // Deleting section: t_sync deletes on S only paths that hold a record (rule 31).
     for (NodeState t : List.of(NodeState.ABSENT, pers("x"), eph("x"))) {
       for (NodeState s : List.of(NodeState.ABSENT, persV("y", 2), ephV("y", 2))) {
-        Decision d = rules.decide(new PathView(P, t, s, false));
-        assertThat(d.action()).as("T=%s S=%s", t, s).isNotInstanceOf(Action.Delete.class);
-        assertThat(d.action()).isNotInstanceOf(Action.DropRecord.class);
+        for (Provenance p : knownProvenances(t)) {
+          Decision d = rules.decide(new PathView(P, t, s, false, p));
+          assertThat(d.action()).as("T=%s S=%s %s", t, s, p).isNotInstanceOf(Action.Delete.class);
+          assertThat(d.action()).isNotInstanceOf(Action.DropRecord.class);
+        }
       }
     }
   }
@@ -381,11 +533,27 @@ class TSyncRulesTest {
     // Rules 19, 24, 32: a live ephemeral on S belongs to a client still on S.
     for (NodeState t : List.of(NodeState.ABSENT, pers("x"), eph("x"))) {
       for (boolean recorded : new boolean[] {false, true}) {
-        Decision d = rules.decide(new PathView(P, t, ephV("y", 1), recorded));
-        assertThat(d.action())
-            .as("T=%s recorded=%s", t, recorded)
-            .isInstanceOfAny(Action.None.class, Action.Alarm.class, Action.DropRecord.class);
+        for (Provenance p : knownProvenances(t)) {
+          Decision d = rules.decide(new PathView(P, t, ephV("y", 1), recorded, p));
+          assertThat(d.action())
+              .as("T=%s recorded=%s %s", t, recorded, p)
+              .isInstanceOfAny(
+                  Action.None.class,
+                  Action.Alarm.class,
+                  Action.Keep.class,
+                  Action.DropRecord.class);
+        }
       }
     }
+  }
+
+  /** The provenances a read can give for a node in state {@code t} on T. */
+  private static List<Provenance> knownProvenances(NodeState t) {
+    if (!t.isPersistent()) {
+      return List.of(Provenance.NOT_READ);
+    }
+    List<Provenance> all = new ArrayList<>(List.of(Provenance.values()));
+    all.remove(Provenance.NOT_READ);
+    return all;
   }
 }

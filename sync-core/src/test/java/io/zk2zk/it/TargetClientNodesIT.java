@@ -9,8 +9,13 @@ import ch.qos.logback.core.read.ListAppender;
 import io.zk2zk.SyncDaemon;
 import io.zk2zk.audit.AuditLog;
 import io.zk2zk.config.DaemonKind;
+import io.zk2zk.decide.RecordName;
+import io.zk2zk.decide.SyncScope;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.data.Stat;
@@ -20,17 +25,19 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rule 33 with a real all_sync: a persistent node a client creates on T, which S does not have,
- * stays on T through passes (reported once), while a copy whose original S deleted is still
- * deleted, and a node T held before the migration keeps the old treatment. Every copy carries the
- * origin mark.
+ * Rules 33–36 with a real all_sync and t_sync: a persistent node a client creates on T reaches S
+ * and stays on both sides through passes, its changes and its deletion on T reach S, and its
+ * deletion on S reaches T; a copy whose original S deleted still goes, and a node T held before the
+ * migration keeps the old treatment. Every copy all_sync makes carries the origin mark.
  */
 class TargetClientNodesIT extends TwoServers {
 
   private static final ACL MARK = new ACL(0, new Id("digest", "zk2zk:copied-from-source"));
+  private static final Duration DEADLINE = Duration.ofSeconds(10);
 
   private final ListAppender<ILoggingEvent> monitor = new ListAppender<>();
-  private SyncDaemon daemon;
+  private SyncDaemon allSync;
+  private SyncDaemon tSync;
 
   @BeforeEach
   void listen() {
@@ -40,8 +47,11 @@ class TargetClientNodesIT extends TwoServers {
 
   @AfterEach
   void stop() {
-    if (daemon != null) {
-      daemon.close();
+    if (tSync != null) {
+      tSync.close();
+    }
+    if (allSync != null) {
+      allSync.close();
     }
     ((Logger) LoggerFactory.getLogger(AuditLog.LOGGER)).detachAppender(monitor);
   }
@@ -54,19 +64,42 @@ class TargetClientNodesIT extends TwoServers {
     return lines().stream().filter(l -> l.startsWith("SrcNodeCount:")).count();
   }
 
+  private void startBoth() throws Exception {
+    allSync =
+        new SyncDaemon(
+            DaemonFixture.config(
+                DaemonKind.ALL_SYNC, s.getConnectString(), t.getConnectString(), "/", 1));
+    tSync =
+        new SyncDaemon(
+            DaemonFixture.config(
+                DaemonKind.T_SYNC, t.getConnectString(), s.getConnectString(), "/", 1));
+    allSync.start();
+    tSync.start();
+  }
+
+  private static String data(ZooKeeper zk, String path) throws Exception {
+    Stat stat = zk.exists(path, false);
+    return stat == null ? null : new String(zk.getData(path, false, null), StandardCharsets.UTF_8);
+  }
+
+  private String record(String path) throws Exception {
+    return data(onT, SyncScope.MIGRATION_ROOT + "/" + RecordName.escape(path));
+  }
+
+  private void awaitPasses(int n) {
+    long seen = passes();
+    await().atMost(Duration.ofSeconds(20)).until(() -> passes() >= seen + n);
+  }
+
   @Test
-  void aClientsNodeOnTStaysWhileStaleCopiesGo() throws Exception {
+  void aClientsNodeOnTReachesSAndStaysWhileStaleCopiesGo() throws Exception {
     Trees.createP(onT, "/before", "on T before the migration");
     Trees.createP(onS, "/dubbo", "");
     Trees.createP(onS, "/dubbo/mapping", "");
     Trees.createP(onS, "/dubbo/mapping/com.a.Old", "app-a");
-    daemon =
-        new SyncDaemon(
-            DaemonFixture.config(
-                DaemonKind.ALL_SYNC, s.getConnectString(), t.getConnectString(), "/", 1));
-    daemon.start();
+    startBoth();
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(DEADLINE)
         .untilAsserted(
             () -> {
               assertThat(onT.exists("/dubbo/mapping/com.a.Old", false)).isNotNull();
@@ -76,23 +109,79 @@ class TargetClientNodesIT extends TwoServers {
       assertThat(onT.getACL(p, new Stat())).as(p).contains(MARK);
     }
 
-    // a client on T creates a node S does not have; S deletes one that T has a copy of
+    // case 1: a client on T creates a node S does not have; S deletes one T has a copy of
     Trees.createP(onT, "/dubbo/mapping/com.b.New", "app-b");
     onS.delete("/dubbo/mapping/com.a.Old", -1);
     await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> onT.exists("/dubbo/mapping/com.a.Old", false) == null);
-    long seen = passes();
-    await().atMost(Duration.ofSeconds(15)).until(() -> passes() >= seen + 3);
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              assertThat(data(onS, "/dubbo/mapping/com.b.New")).isEqualTo("app-b");
+              assertThat(record("/dubbo/mapping/com.b.New")).isEqualTo("carried");
+              assertThat(onT.exists("/dubbo/mapping/com.a.Old", false)).isNull();
+            });
+    awaitPasses(3);
 
-    assertThat(onT.getData("/dubbo/mapping/com.b.New", false, null)).isEqualTo("app-b".getBytes());
+    assertThat(data(onT, "/dubbo/mapping/com.b.New")).isEqualTo("app-b");
+    assertThat(data(onS, "/dubbo/mapping/com.b.New")).isEqualTo("app-b");
+    assertThat(onS.getACL("/dubbo/mapping/com.b.New", new Stat())).doesNotContain(MARK);
     assertThat(lines())
         .filteredOn(l -> l.endsWith("[/dubbo/mapping/com.b.New]"))
-        .containsExactly(
-            "[Alarm]\t[fail]\t[kept: created on the target by a client (no origin mark), not a"
-                + " copy from the source (rule 33)]\t[/dubbo/mapping/com.b.New]");
+        .containsExactly("[EventNodeCreated]\t[success]\t[]\t[/dubbo/mapping/com.b.New]");
     assertThat(lines())
         .contains("[EventNodeDeleted]\t[success]\t[]\t[/dubbo/mapping/com.a.Old]")
         .contains("[EventNodeDeleted]\t[success]\t[]\t[/before]");
+
+    // its later changes on T reach S, one write each; its deletion on T too, with the record
+    onT.setData("/dubbo/mapping/com.b.New", "app-b,app-c".getBytes(StandardCharsets.UTF_8), -1);
+    await()
+        .atMost(DEADLINE)
+        .until(() -> "app-b,app-c".equals(data(onS, "/dubbo/mapping/com.b.New")));
+    onT.delete("/dubbo/mapping/com.b.New", -1);
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              assertThat(onS.exists("/dubbo/mapping/com.b.New", false)).isNull();
+              assertThat(record("/dubbo/mapping/com.b.New")).isNull();
+            });
+    awaitPasses(2);
+    assertThat(onT.exists("/dubbo/mapping/com.b.New", false)).isNull();
+  }
+
+  @Test
+  void aQueueItemProducedOnTIsConsumedOnSOnce() throws Exception {
+    startBoth();
+    await().atMost(DEADLINE).until(() -> onT.exists(SyncScope.ORIGIN_MARKS, false) != null);
+
+    // case 2: a producer on T creates the queue's parent on the fly, then an item
+    Trees.createP(onT, "/queue", "");
+    String item =
+        onT.create(
+            "/queue/item-",
+            "job".getBytes(),
+            org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE,
+            CreateMode.PERSISTENT_SEQUENTIAL);
+    await().atMost(DEADLINE).until(() -> "job".equals(data(onS, item)));
+    assertThat(record("/queue")).isEqualTo("carried");
+
+    // the consumer on S takes it: it is gone from T too, and not carried back
+    onS.delete(item, -1);
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              assertThat(onT.exists(item, false)).isNull();
+              assertThat(record(item)).isNull();
+            });
+    awaitPasses(2);
+    assertThat(onS.exists(item, false)).isNull();
+    assertThat(onT.exists(item, false)).isNull();
+    assertThat(data(onS, "/queue")).isEqualTo("");
+    assertThat(lines())
+        .filteredOn(l -> l.endsWith("[" + item + "]"))
+        .containsExactly(
+            "[EventNodeCreated]\t[success]\t[]\t[" + item + "]",
+            "[MigrateEventNodeDeleteWithRecord]\t[success]\t[]\t[" + item + "]");
   }
 }

@@ -53,6 +53,13 @@ class TwoWayIT extends TwoServers {
     return onT.exists(SyncScope.MIGRATION_ROOT + "/" + RecordName.escape(path), false) != null;
   }
 
+  private static String recordData(ZooKeeper onT, String path) throws Exception {
+    String record = SyncScope.MIGRATION_ROOT + "/" + RecordName.escape(path);
+    return onT.exists(record, false) == null
+        ? null
+        : new String(onT.getData(record, false, null), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   @Test
   void registrationsOnEitherSideAreSeenOnBoth() throws Exception {
     ZooKeeper clientS = Trees.connect(s.getConnectString());
@@ -77,9 +84,17 @@ class TwoWayIT extends TwoServers {
     assertThat(onS.getData("/newsvc/providers", false, null)).isNull();
     assertThat(recorded(onT, "/svc/providers/b")).isTrue();
     assertThat(recorded(onT, "/newsvc/providers/c")).isTrue();
-    assertThat(recorded(onT, "/newsvc")).isFalse();
+    // the parents the client created on T are its own nodes: carried, their records say so
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(recordData(onT, "/newsvc")).isEqualTo("carried");
+              assertThat(recordData(onT, "/newsvc/providers")).isEqualTo("carried");
+            });
 
-    // the client on T stops: its copies on S and the records go; the parents stay on both sides
+    // the client on T stops: its copies on S and their records go; the parents stay on both
+    // sides, with their records
     clientT.close();
     await()
         .atMost(Duration.ofSeconds(10))
@@ -87,7 +102,9 @@ class TwoWayIT extends TwoServers {
             () -> {
               assertThat(stat(onS, "/svc/providers/b")).isNull();
               assertThat(stat(onS, "/newsvc/providers/c")).isNull();
-              assertThat(onT.getChildren(SyncScope.MIGRATION_ROOT, false)).isEmpty();
+              assertThat(onT.getChildren(SyncScope.MIGRATION_ROOT, false))
+                  .containsExactlyInAnyOrder(
+                      RecordName.escape("/newsvc"), RecordName.escape("/newsvc/providers"));
             });
     assertThat(stat(onS, "/newsvc/providers")).isNotNull();
     assertThat(stat(onT, "/newsvc/providers")).isNotNull();

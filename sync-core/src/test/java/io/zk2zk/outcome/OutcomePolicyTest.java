@@ -14,10 +14,12 @@ import static io.zk2zk.outcome.Request.DELETE_RECORD;
 import static io.zk2zk.outcome.Request.READ;
 import static io.zk2zk.outcome.Request.SET_ACL;
 import static io.zk2zk.outcome.Request.SET_DATA;
+import static io.zk2zk.outcome.Request.SET_RECORD;
 import static io.zk2zk.outcome.Verdict.ABSENT;
 import static io.zk2zk.outcome.Verdict.ALREADY;
 import static io.zk2zk.outcome.Verdict.ALREADY_DECIDE_AGAIN;
 import static io.zk2zk.outcome.Verdict.CREATE_ANCESTORS;
+import static io.zk2zk.outcome.Verdict.CREATE_RECORD_INSTEAD;
 import static io.zk2zk.outcome.Verdict.CREATE_RECORD_ROOT;
 import static io.zk2zk.outcome.Verdict.DECIDE_AGAIN;
 import static io.zk2zk.outcome.Verdict.DELETE_SUBTREE;
@@ -71,6 +73,13 @@ class OutcomePolicyTest {
           new Row(CREATE_RECORD, BAD_VERSION, FAILED, "not a create's answer"),
           new Row(CREATE_RECORD, UNAVAILABLE, RETRY_LATER, "no copy without its record"),
           new Row(CREATE_RECORD, REFUSED, FAILED, "no copy without its record"),
+          new Row(SET_RECORD, OK, DONE, "the record says carried"),
+          new Row(SET_RECORD, NODE_EXISTS, FAILED, "not a setData's answer"),
+          new Row(SET_RECORD, NO_NODE, CREATE_RECORD_INSTEAD, "created with that data instead"),
+          new Row(SET_RECORD, NOT_EMPTY, FAILED, "not a setData's answer"),
+          new Row(SET_RECORD, BAD_VERSION, FAILED, "sent unconditionally: not expected"),
+          new Row(SET_RECORD, UNAVAILABLE, RETRY_LATER, "retried with backoff, then marked"),
+          new Row(SET_RECORD, REFUSED, FAILED, "logged; the next pass says it again"),
           new Row(SET_DATA, OK, DONE, "data aligned"),
           new Row(SET_DATA, NODE_EXISTS, FAILED, "not a setData's answer"),
           new Row(SET_DATA, NO_NODE, DECIDE_AGAIN, "the target node vanished after the read"),

@@ -96,6 +96,25 @@ class WritePlanTest {
                 "RECORDS: RESTORE_RECORD /s/p1, RESTORE_RECORD /s/p2",
                 "TARGET: SET_DATA /s/p1 <- RESTORE_RECORD /s/p1")),
         new Row(
+            "rule 34: a client's node is carried: record, copy, then the record says carried",
+            List.of(
+                d("34", new Action.Carry("/q/item-0000000001", data("job"), null)),
+                d("34", new Action.Carry("/q", null, null))),
+            List.of(
+                "RECORDS: RECORD_FIRST /q, RECORD_FIRST /q/item-0000000001",
+                "TARGET: CREATE /q <- RECORD_FIRST /q,"
+                    + " CREATE /q/item-0000000001 <- RECORD_FIRST /q/item-0000000001",
+                "RECORDS: RECORD_CARRIED /q <- CREATE /q,"
+                    + " RECORD_CARRIED /q/item-0000000001 <- CREATE /q/item-0000000001")),
+        new Row(
+            "rule 35: a client's node S has too is claimed first; S's data follows the record",
+            List.of(
+                d("35", new Action.Claim("/m/a", true, data("t"))),
+                d("35", new Action.Claim("/m/b", false, data("t")))),
+            List.of(
+                "RECORDS: RECORD_CARRIED /m/a, RECORD_CARRIED /m/b",
+                "TARGET: SET_DATA /m/a <- RECORD_CARRIED /m/a")),
+        new Row(
             "rules 25–30 and 32: stale records go last, after the deletes",
             List.of(d("25-30", new Action.DropRecord("/gone")), delete("/x")),
             List.of("TARGET: DELETE /x", "RECORDS: DROP_RECORD /gone")),

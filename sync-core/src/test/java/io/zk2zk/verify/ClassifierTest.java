@@ -28,15 +28,17 @@ class ClassifierTest {
     return NodeState.ephemeral(data.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A path whose node on T is a copy from S, the common case. */
   private static Difference classify(SyncRules rules, NodeState src, NodeState tgt, boolean rec) {
-    PathView v = new PathView("/a/b", src, tgt, rec);
+    PathView v = new PathView("/a/b", src, tgt, rec, Provenance.COPY_FROM_SOURCE);
     return Classifier.classify(v, rules.decide(v));
   }
 
   private static DifferenceKind kind(
       SyncRules rules, NodeState src, NodeState tgt, boolean rec, Provenance provenance) {
     PathView v = new PathView("/a/b", src, tgt, rec, provenance);
-    return Classifier.classify(v, rules.decide(v)).kind();
+    Difference d = Classifier.classify(v, rules.decide(v));
+    return d == null ? null : d.kind();
   }
 
   private static DifferenceKind kind(SyncRules rules, NodeState src, NodeState tgt, boolean rec) {
@@ -66,9 +68,13 @@ class ClassifierTest {
         .isEqualTo(DifferenceKind.EXTRA);
     assertThat(kind(ALL_SYNC, ABSENT, p("y"), true, Provenance.COPY_FROM_SOURCE))
         .isEqualTo(DifferenceKind.EXTRA);
-    // 33: a client's node on T stays; verify warns, and does not fail for it
-    assertThat(kind(ALL_SYNC, ABSENT, p("y"), false, Provenance.CREATED_ON_TARGET))
-        .isEqualTo(DifferenceKind.KEPT);
+    // 33: a client's node on T stays, for t_sync to carry (t_sync's verify says it is missing)
+    assertThat(kind(ALL_SYNC, ABSENT, p("y"), false, Provenance.CREATED_ON_TARGET)).isNull();
+    // 36: carried to S and deleted there: it must go from T
+    assertThat(kind(ALL_SYNC, ABSENT, p("y"), true, Provenance.CARRIED_TO_SOURCE))
+        .isEqualTo(DifferenceKind.EXTRA);
+    // 35: T's data wins for a client's node: all_sync sees no difference
+    assertThat(kind(ALL_SYNC, p("x"), p("y"), true, Provenance.CARRIED_TO_SOURCE)).isNull();
     assertThat(kind(ALL_SYNC, ABSENT, p("y"), false, Provenance.UNKNOWN))
         .isEqualTo(DifferenceKind.KEPT);
     assertThat(kind(ALL_SYNC, e("x"), e("x"), false)).isEqualTo(DifferenceKind.CONFLICT);
@@ -103,6 +109,13 @@ class ClassifierTest {
     assertThat(kind(T_SYNC, ABSENT, ABSENT, true)).isEqualTo(DifferenceKind.STRAY_RECORD);
     assertThat(kind(T_SYNC, ABSENT, e("x"), true)).isEqualTo(DifferenceKind.STRAY_RECORD);
     assertThat(kind(T_SYNC, e("x"), e("x"), false)).isEqualTo(DifferenceKind.CONFLICT);
+    // 34-35: a client's node on T not on S yet, or without the record that says it is
+    assertThat(kind(T_SYNC, p("x"), ABSENT, false, Provenance.CREATED_ON_TARGET))
+        .isEqualTo(DifferenceKind.MISSING);
+    assertThat(kind(T_SYNC, p("x"), p("x"), false, Provenance.CREATED_ON_TARGET))
+        .isEqualTo(DifferenceKind.MISSING_RECORD);
+    assertThat(kind(T_SYNC, p("x"), p("y"), true, Provenance.CARRIED_TO_SOURCE))
+        .isEqualTo(DifferenceKind.DATA);
   }
 
   @Test

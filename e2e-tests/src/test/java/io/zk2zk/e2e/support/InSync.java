@@ -1,5 +1,7 @@
 package io.zk2zk.e2e.support;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,11 +17,12 @@ import org.apache.zookeeper.KeeperException;
  *
  * <ul>
  *   <li>all_sync: every node on S that holds no record exists on T as P with equal data, and every
- *       P node on T has a counterpart on S (save the nodes T's clients created there, which rule 33
- *       keeps: no origin mark, created after {@code /zk2zk_ha/origin_marks}; and the nodes kept for
- *       a live ephemeral or such a node below them);
- *   <li>t_sync: every E node on T exists on S as P with equal data and has a record, and every
- *       record names a node that is E on T.
+ *       P node on T that all_sync copied has a counterpart on S (save the nodes kept for a live
+ *       ephemeral below them);
+ *   <li>t_sync: every E node on T, and every P node T's clients created there (no origin mark,
+ *       created after {@code /zk2zk_ha/origin_marks}), exists on S as P with equal data and has a
+ *       record (a client's node: one that says {@code carried}), and every record names such a
+ *       node.
  * </ul>
  */
 public final class InSync {
@@ -31,7 +34,8 @@ public final class InSync {
       SortedMap<String, NodeInfo> s,
       SortedMap<String, NodeInfo> t,
       Set<String> records,
-      Set<String> clientNodesOnT) {
+      Set<String> clientNodesOnT,
+      Set<String> carried) {
 
     /** The paths of the ephemeral nodes on T. */
     public Set<String> ephemeralsOnT() {
@@ -75,12 +79,24 @@ public final class InSync {
         // deleted meanwhile: no records
       }
     }
-    return new Snapshot(sTree, tTree, records, clientNodesOnT(t, sTree, tTree));
+    Set<String> clientNodes = clientNodesOnT(t, sTree, tTree);
+    Set<String> carried = new TreeSet<>();
+    for (String p : clientNodes) {
+      String record = "/zk2zk_migration/" + GoQueryEscape.escape(p);
+      try {
+        if (java.util.Arrays.equals(t.getData(record), "carried".getBytes(UTF_8))) {
+          carried.add(p);
+        }
+      } catch (KeeperException.NoNodeException e) {
+        // no record: not carried
+      }
+    }
+    return new Snapshot(sTree, tTree, records, clientNodes, carried);
   }
 
   /**
-   * The persistent nodes on T that S does not have and that T's clients created (rule 33): no
-   * origin mark, created after all_sync started marking.
+   * The persistent nodes on T that T's clients created (rules 33–36): no origin mark, created after
+   * all_sync started marking.
    */
   private static Set<String> clientNodesOnT(
       Zk t, SortedMap<String, NodeInfo> sTree, SortedMap<String, NodeInfo> tTree)
@@ -91,7 +107,7 @@ public final class InSync {
       return out;
     }
     for (Map.Entry<String, NodeInfo> e : tTree.entrySet()) {
-      if (e.getValue().ephemeral() || sTree.containsKey(e.getKey())) {
+      if (e.getValue().ephemeral()) {
         continue;
       }
       org.apache.zookeeper.data.Stat stat = new org.apache.zookeeper.data.Stat();
@@ -130,10 +146,8 @@ public final class InSync {
                 + NodeInfo.describe(copy.data()));
       }
     }
-    // kept with an alarm: the ancestors of live ephemerals and of clients' own nodes
-    Set<String> below = new HashSet<>(snap.ephemeralsOnT());
-    below.addAll(snap.clientNodesOnT());
-    Set<String> keptForEphemerals = ancestorsOf(below);
+    // kept with an alarm: the ancestors of live ephemerals; a client's node is t_sync's
+    Set<String> keptForEphemerals = ancestorsOf(snap.ephemeralsOnT());
     for (Map.Entry<String, NodeInfo> e : snap.t().entrySet()) {
       String p = e.getKey();
       if (!e.getValue().ephemeral()
@@ -170,9 +184,32 @@ public final class InSync {
         out.add("t_sync: " + p + " is E on T but has no record " + GoQueryEscape.escape(p));
       }
     }
+    for (String p : snap.clientNodesOnT()) {
+      expectedRecords.add(GoQueryEscape.escape(p));
+      NodeInfo copy = snap.s().get(p);
+      if (copy == null || copy.ephemeral()) {
+        out.add(
+            "t_sync: "
+                + p
+                + " is a client's P node on T, "
+                + (copy == null ? "missing" : "E")
+                + " on S");
+      } else if (!copy.sameData(snap.t().get(p))) {
+        out.add(
+            "t_sync: "
+                + p
+                + " (a client's node on T) data differ: T "
+                + NodeInfo.describe(snap.t().get(p).data())
+                + ", S "
+                + NodeInfo.describe(copy.data()));
+      }
+      if (!snap.carried().contains(p)) {
+        out.add("t_sync: " + p + " is a client's P node on T with no record saying carried");
+      }
+    }
     for (String r : snap.records()) {
       if (!expectedRecords.contains(r)) {
-        out.add("t_sync: record " + r + " names no E node on T");
+        out.add("t_sync: record " + r + " names no E node nor client's node on T");
       }
     }
     return out;
