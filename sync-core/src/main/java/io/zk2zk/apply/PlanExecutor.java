@@ -42,6 +42,7 @@ public final class PlanExecutor {
   private final CopyAcl copyAcl;
   // a kept node is reported once while the daemon runs, not at every pass
   private final OncePerPath keptReported = new OncePerPath(10_000);
+  private final OncePerPath conflictReported = new OncePerPath(10_000);
 
   /**
    * @param copyAcl the ACL a copy is created with
@@ -71,8 +72,14 @@ public final class PlanExecutor {
   public List<String> execute(WritePlan plan)
       throws InterruptedException, SideUnavailableException {
     for (Decision d : plan.alarms()) {
-      if (!(d.action() instanceof Action.Keep) || keptReported.firstTime(d.action().path())) {
-        audit.alarm(d.action().path(), reasonOf(d));
+      String path = d.action().path();
+      if (d.conflict() != null) {
+        // counted each time; a line once per path while the daemon runs (a Dubbo process
+        // rewrites its metadata node at every start, on both sides during a migration)
+        audit.conflict(
+            path, d.conflict() + " (rule " + d.rule() + ")", conflictReported.firstTime(path));
+      } else if (!(d.action() instanceof Action.Keep) || keptReported.firstTime(path)) {
+        audit.alarm(path, reasonOf(d));
       }
     }
     List<String> created = new ArrayList<>();

@@ -21,4 +21,7 @@ public interface AuditListener {
 
   /** An {@code Alarm} line. */
   void alarmed(String path);
+
+  /** A client's change that a write undoes (the conflict policy). */
+  default void conflicted(String path) {}
 }

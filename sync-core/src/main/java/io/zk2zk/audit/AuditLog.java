@@ -49,6 +49,19 @@ public final class AuditLog {
     flush();
   }
 
+  /**
+   * A client's change that a write undoes (the conflict policy): counted every time, and with
+   * {@code line} an {@code Alarm} line too. In the file at once.
+   */
+  public void conflict(String path, String report, boolean line) {
+    if (line) {
+      monitor.warn("[{}]\t[{}]\t[{}]\t[{}]", AuditOperation.Alarm, "fail", clean(report), path);
+      listener.alarmed(path);
+      flush();
+    }
+    listener.conflicted(path);
+  }
+
   /** The progress line of one full reconcile pass. In the file at once. */
   public void progress(long sourceCount, long targetCount, long changedCount) {
     monitor.info(

@@ -13,6 +13,7 @@ import io.zk2zk.config.DaemonKind;
 import io.zk2zk.config.SyncConfig;
 import io.zk2zk.decide.SyncScope;
 import io.zk2zk.read.BatchReader;
+import io.zk2zk.read.SourceHorizon;
 import io.zk2zk.records.MigrationRecords;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.source.WatchUpkeep;
@@ -72,7 +73,8 @@ public record SyncStages(
             watches,
             dirty,
             (path, side, code) -> audit.alarm(path, "cannot read: " + code),
-            config.copyAcl());
+            config.copyAcl(),
+            new SourceHorizon());
     PlanExecutor executor =
         new PlanExecutor(
             targetWriter,

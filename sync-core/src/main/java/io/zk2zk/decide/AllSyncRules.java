@@ -39,7 +39,8 @@ public final class AllSyncRules implements SyncRules {
 
   /**
    * On both sides, persistent on T: S's data wins (rules 3, 7), unless a client created the node on
-   * T: then it is T's, and t_sync carries T's data to S (rule 35).
+   * T: then it is T's, and t_sync carries T's data to S (rule 35). Where S's node is known to be
+   * unchanged since a pass aligned T, a difference is a client's change on T: a conflict.
    */
   private static Decision onBothSides(String rule, PathView v) {
     Action update = updateIfDifferent(v.path(), v.source(), v.target());
@@ -48,8 +49,13 @@ public final class AllSyncRules implements SyncRules {
     }
     return switch (v.provenance()) {
       case CREATED_ON_TARGET, CARRIED_TO_SOURCE -> new Decision("35", new Action.None(v.path()));
-      // a node whose mark cannot be read keeps the treatment it had before marks
-      case COPY_FROM_SOURCE, UNKNOWN -> new Decision(rule, update);
+      // a node whose mark cannot be read keeps the treatment it had before marks; S's node
+      // unchanged since a pass aligned T: a client changed T's copy
+      case COPY_FROM_SOURCE, UNKNOWN ->
+          v.sourceSettled() && !v.source().sameDataAs(v.target())
+              ? new Decision(
+                  rule, update, Conflict.report("T", "S", v.source().data(), v.target().data()))
+              : new Decision(rule, update);
       case NOT_READ ->
           throw new IllegalArgumentException("rule " + rule + " needs the provenance of " + v);
     };

@@ -64,13 +64,27 @@ public final class TSyncRules implements SyncRules {
       case CREATED_ON_TARGET ->
           switch (s.kind()) {
             case ABSENT -> new Decision("34", new Action.Carry(p, t.data(), t.acl()));
-            case PERSISTENT -> new Decision("35", new Action.Claim(p, !t.sameDataAs(s), t.data()));
+            // created on both sides: T's wins, and S's differing data is a conflict
+            case PERSISTENT ->
+                t.sameDataAs(s)
+                    ? new Decision("35", new Action.Claim(p, false, t.data()))
+                    : new Decision(
+                        "35",
+                        new Action.Claim(p, true, t.data()),
+                        Conflict.report("S", "T", t.data(), s.data()));
             case EPHEMERAL -> bothKinds(p);
           };
       case CARRIED_TO_SOURCE ->
           switch (s.kind()) {
             case ABSENT -> new Decision("36", new Action.None(p));
-            case PERSISTENT -> new Decision("35", AllSyncRules.updateIfDifferent(p, t, s));
+            // T's node unchanged since a pass aligned S: a client changed S's copy
+            case PERSISTENT ->
+                v.sourceSettled() && !t.sameDataAs(s)
+                    ? new Decision(
+                        "35",
+                        AllSyncRules.updateIfDifferent(p, t, s),
+                        Conflict.report("S", "T", t.data(), s.data()))
+                    : new Decision("35", AllSyncRules.updateIfDifferent(p, t, s));
             case EPHEMERAL -> bothKinds(p);
           };
       case NOT_READ ->

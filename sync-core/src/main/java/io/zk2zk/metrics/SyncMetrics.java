@@ -39,6 +39,7 @@ public final class SyncMetrics implements AuditListener {
       new EnumMap<>(AuditOperation.class);
   private final Counter writes;
   private final CounterDataPoint alarms;
+  private final CounterDataPoint conflicts;
   private final Histogram replicationLag;
   private final Gauge leader;
   private final CounterDataPoint passes;
@@ -71,6 +72,16 @@ public final class SyncMetrics implements AuditListener {
         Counter.builder()
             .name("zk2zk_alarms")
             .help("Alarm lines in the monitor log")
+            .constLabels(daemon)
+            .withoutExemplars()
+            .register(registry)
+            .labelValues();
+    conflicts =
+        Counter.builder()
+            .name("zk2zk_conflicts")
+            .help(
+                "Changes a client made to a node on the side that does not own it, undone by the"
+                    + " conflict policy")
             .constLabels(daemon)
             .withoutExemplars()
             .register(registry)
@@ -261,5 +272,10 @@ public final class SyncMetrics implements AuditListener {
   @Override
   public void alarmed(String path) {
     alarms.inc();
+  }
+
+  @Override
+  public void conflicted(String path) {
+    conflicts.inc();
   }
 }

@@ -24,7 +24,7 @@ import java.util.Set;
  * </ol>
  *
  * A write that {@link PlannedWrite#requires() requires} another is sent only if that one succeeded.
- * Alarms write nothing; they are listed to be reported first.
+ * Alarms write nothing; they are listed to be reported first, with the conflicts the writes undo.
  */
 public record WritePlan(List<Decision> alarms, List<Step> steps, int decidedWrites) {
 
@@ -86,6 +86,9 @@ public record WritePlan(List<Decision> alarms, List<Step> steps, int decidedWrit
           drops.add(r);
         } else if (a instanceof Action.Alarm || a instanceof Action.Keep) {
           alarms.add(d);
+        }
+        if (d.conflict() != null) {
+          alarms.add(d); // reported, and its write planned as any other
         }
       }
       parentsFirst(creates);

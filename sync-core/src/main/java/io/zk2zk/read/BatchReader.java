@@ -43,12 +43,15 @@ public final class BatchReader {
   private final UnreadableNodes unreadable;
   private final boolean withAcl;
   private final OriginMarks origins;
+  private final SourceHorizon horizon;
 
   /**
    * @param dirty where paths that changed meanwhile are marked (null for a reader that only
    *     decides, such as verify)
    * @param unreadable told about each node that cannot be read
    * @param withAcl read each node's ACL too ({@code --copyAcl})
+   * @param horizon what the daemon's passes tell of the source's history (null for a reader that
+   *     only decides, such as verify)
    */
   public BatchReader(
       ZkSide source,
@@ -59,7 +62,9 @@ public final class BatchReader {
       WatchUpkeep watches,
       DirtyPaths dirty,
       UnreadableNodes unreadable,
-      boolean withAcl) {
+      boolean withAcl,
+      SourceHorizon horizon) {
+    this.horizon = horizon;
     this.origins = new OriginMarks(kind.recordsOnTarget() ? target : source);
     this.source = source;
     this.target = target;
@@ -100,7 +105,12 @@ public final class BatchReader {
     watches.afterRead(source, src);
     List<NodeReader.Result> tgt = tgtReads != null ? tgtReads.get() : readTargetWhereNeeded(src);
     watches.markNewChildren(src);
-    return views(src, tgt, listing);
+    return views(src, tgt, listing, trigger);
+  }
+
+  /** What the daemon's passes tell of the source's history, or null (verify). */
+  public SourceHorizon horizon() {
+    return horizon;
   }
 
   /**
@@ -111,6 +121,20 @@ public final class BatchReader {
   public BatchViews views(
       List<NodeReader.Result> src, List<NodeReader.Result> tgt, RecordListing listing)
       throws SideUnavailableException, InterruptedException {
+    return views(src, tgt, listing, Trigger.PASS);
+  }
+
+  /**
+   * As above; a pass's reads (not a watch's) also tell whether each source node stayed unchanged
+   * since the last complete pass, so that a difference there is known to be a conflict.
+   */
+  private BatchViews views(
+      List<NodeReader.Result> src,
+      List<NodeReader.Result> tgt,
+      RecordListing listing,
+      Trigger trigger)
+      throws SideUnavailableException, InterruptedException {
+    boolean judged = horizon != null && trigger == Trigger.PASS;
     List<PathView> views = new ArrayList<>(src.size());
     List<String> needRecord = new ArrayList<>();
     for (int i = 0; i < src.size(); i++) {
@@ -122,7 +146,14 @@ public final class BatchReader {
       if (!rules.needsTarget(s.state()) && !rules.needsProvenance(s.state(), t.state())) {
         continue; // decided by the source alone, and the decision is to do nothing
       }
-      views.add(new PathView(s.path(), s.state(), t.state(), false));
+      views.add(
+          new PathView(
+              s.path(),
+              s.state(),
+              t.state(),
+              false,
+              Provenance.NOT_READ,
+              judged && horizon.settled(s.mzxid())));
       if (rules.needsRecord(s.state(), t.state())) {
         needRecord.add(s.path());
       }
@@ -182,7 +213,7 @@ public final class BatchReader {
       if (r == null) {
         out.add(v);
       } else if (readable(r, "target")) {
-        out.add(new PathView(v.path(), v.source(), r.state(), v.recorded(), v.provenance()));
+        out.add(v.withTarget(r.state()));
       }
     }
     views.clear();

@@ -15,6 +15,7 @@ import io.zk2zk.metrics.PassProgress;
 import io.zk2zk.metrics.ReconcileProgress;
 import io.zk2zk.metrics.SyncMetrics;
 import io.zk2zk.read.BatchReader;
+import io.zk2zk.read.SourceHorizon;
 import io.zk2zk.records.MigrationRecords;
 import io.zk2zk.records.RecordListing;
 import io.zk2zk.source.DirtyPaths;
@@ -107,6 +108,9 @@ public final class FullReconcile {
   public PassResult run() throws SideUnavailableException, InterruptedException {
     long started = System.nanoTime();
     Pass pass = new Pass(progress.begin(this::expectedSourceNodes));
+    SourceHorizon horizon = batch.reader().horizon();
+    boolean complete = false;
+    horizon.passStarted();
     try {
       pass.listing = listRecords();
       pass.unvisitedRecords.addAll(pass.listing.paths());
@@ -143,8 +147,10 @@ public final class FullReconcile {
           pass.source,
           pass.target,
           pass.changed);
+      complete = true;
       return new PassResult(true, pass.source, pass.target, pass.changed);
     } finally {
+      horizon.passEnded(complete);
       pass.progress.ended();
     }
   }
@@ -183,6 +189,7 @@ public final class FullReconcile {
       boolean handedOver = false;
       try {
         progress.read(existing(chunk.src()), existing(chunk.tgt()));
+        batch.reader().horizon().observe(chunk.src());
         List<Integer> writes = nominate(chunk, batch.reader());
         RecordListing current = listing.current();
         handedOver = true; // from here the writer releases the claim

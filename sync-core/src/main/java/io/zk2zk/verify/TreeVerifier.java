@@ -96,7 +96,8 @@ public final class TreeVerifier {
             null,
             (path, side, code) ->
                 recheckUnreadable.put(path, Classifier.unreadable(path, side, code)),
-            options.copyAcl());
+            options.copyAcl(),
+            null);
   }
 
   /** Runs {@code hook} after each wait, just before the differing paths are read again. */

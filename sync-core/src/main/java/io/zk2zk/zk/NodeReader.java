@@ -18,14 +18,17 @@ public final class NodeReader {
    * One path's read.
    *
    * @param error non-null when this node could not be read (for example NOAUTH)
+   * @param czxid the zxid that created the node, 0 when absent or unknown
+   * @param mzxid the zxid that last changed its data, 0 when absent or unknown
    */
-  public record Result(String path, NodeState state, Code error, long nextSequence, long czxid) {
+  public record Result(
+      String path, NodeState state, Code error, long nextSequence, long czxid, long mzxid) {
     public Result(String path, NodeState state, Code error) {
-      this(path, state, error, 0, 0);
+      this(path, state, error, 0, 0, 0);
     }
 
     public Result(String path, NodeState state, Code error, long nextSequence) {
-      this(path, state, error, nextSequence, 0);
+      this(path, state, error, nextSequence, 0, 0);
     }
   }
 
@@ -140,7 +143,8 @@ public final class NodeReader {
                 r.state().withAcl(Acls.toEntries(a.acl())),
                 null,
                 r.nextSequence(),
-                r.czxid()));
+                r.czxid(),
+                r.mzxid()));
       }
     }
     return out;
@@ -259,7 +263,8 @@ public final class NodeReader {
         new NodeState(kind, d.data(), d.stat().getVersion(), children),
         null,
         next,
-        d.stat().getCzxid());
+        d.stat().getCzxid(),
+        d.stat().getMzxid());
   }
 
   private static Verdict read(Reply r) {

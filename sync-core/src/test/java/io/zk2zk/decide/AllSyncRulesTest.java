@@ -504,6 +504,39 @@ class AllSyncRulesTest {
   }
 
   @Test
+  void rule3OverAClientsChangeOnTIsAConflictOnlyWhereSIsKnownUnchanged() {
+    PathView changedOnT =
+        new PathView(P, pers("from S"), pers("by T"), false, Provenance.COPY_FROM_SOURCE, true);
+    Decision d = rules.decide(changedOnT);
+    assertAction(d.action(), new Action.SetData(P, bytes("from S")));
+    assertThat(d.conflict())
+        .isEqualTo(
+            "conflict: changed on T by a client, but the node is S's; S's data wins"
+                + " (S: \"from S\" (6 bytes), T: \"by T\" (4 bytes))");
+    // S changed since the last pass (a change in flight, or an event a reconnect lost): no
+    // conflict, the same write
+    Decision inFlight =
+        rules.decide(
+            new PathView(
+                P, pers("from S"), pers("by T"), false, Provenance.COPY_FROM_SOURCE, false));
+    assertAction(inFlight.action(), new Action.SetData(P, bytes("from S")));
+    assertThat(inFlight.conflict()).isNull();
+    // T's own node: t_sync's to align, whatever S's history
+    Decision tsNode =
+        rules.decide(
+            new PathView(P, pers("s"), pers("t"), true, Provenance.CARRIED_TO_SOURCE, true));
+    assertAction(tsNode.action(), new Action.None(P));
+    assertThat(tsNode.conflict()).isNull();
+    // equal data is never a conflict
+    assertThat(
+            rules
+                .decide(
+                    new PathView(P, pers("x"), pers("x"), false, Provenance.COPY_FROM_SOURCE, true))
+                .conflict())
+        .isNull();
+  }
+
+  @Test
   void rule8AlarmNamesThePathAndGivesAReason() {
     Decision d = rules.decide(new PathView(P, eph("a"), eph("a"), false));
     assertThat(d.action()).isInstanceOf(Action.Alarm.class);

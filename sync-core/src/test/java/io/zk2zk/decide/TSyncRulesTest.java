@@ -547,6 +547,36 @@ class TSyncRulesTest {
     }
   }
 
+  @Test
+  void rule35OverAClientsChangeOnSIsAConflictWhereTIsKnownUnchangedOrBothCreatedIt() {
+    Decision changedOnS =
+        rules.decide(
+            new PathView(P, pers("t"), pers("by S"), true, Provenance.CARRIED_TO_SOURCE, true));
+    assertAction(changedOnS.action(), new Action.SetData(P, bytes("t")));
+    assertThat(changedOnS.conflict())
+        .isEqualTo(
+            "conflict: changed on S by a client, but the node is T's; T's data wins"
+                + " (T: \"t\" (1 bytes), S: \"by S\" (4 bytes))");
+    Decision inFlight =
+        rules.decide(
+            new PathView(P, pers("t"), pers("by S"), true, Provenance.CARRIED_TO_SOURCE, false));
+    assertAction(inFlight.action(), new Action.SetData(P, bytes("t")));
+    assertThat(inFlight.conflict()).isNull();
+    // created on both sides, with different data: T's wins, reported
+    Decision both =
+        rules.decide(
+            new PathView(P, pers("t"), pers("s"), false, Provenance.CREATED_ON_TARGET, false));
+    assertAction(both.action(), new Action.Claim(P, true, bytes("t")));
+    assertThat(both.conflict()).startsWith("conflict: changed on S by a client");
+    // a copy from S on T is all_sync's: no conflict judged here
+    assertThat(
+            rules
+                .decide(
+                    new PathView(P, pers("t"), pers("s"), false, Provenance.COPY_FROM_SOURCE, true))
+                .conflict())
+        .isNull();
+  }
+
   /** The provenances a read can give for a node in state {@code t} on T. */
   private static List<Provenance> knownProvenances(NodeState t) {
     if (!t.isPersistent()) {

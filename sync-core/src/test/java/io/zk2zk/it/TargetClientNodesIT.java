@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.zk2zk.SyncDaemon;
 import io.zk2zk.audit.AuditLog;
 import io.zk2zk.config.DaemonKind;
@@ -84,6 +85,27 @@ class TargetClientNodesIT extends TwoServers {
 
   private String record(String path) throws Exception {
     return data(onT, SyncScope.MIGRATION_ROOT + "/" + RecordName.escape(path));
+  }
+
+  /** A counter of {@code d}'s metrics, as a scrape shows it. */
+  private static double counter(SyncDaemon d, String name) {
+    return d.metrics().registry().scrape().stream()
+        .filter(m -> m.getMetadata().getPrometheusName().equals(name))
+        .flatMap(m -> ((CounterSnapshot) m).getDataPoints().stream())
+        .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue)
+        .sum();
+  }
+
+  /** Waits for {@code n} more complete passes of each daemon. */
+  private void awaitPassesOfEach(int n) {
+    double all = counter(allSync, "zk2zk_reconcile_passes");
+    double ts = counter(tSync, "zk2zk_reconcile_passes");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                counter(allSync, "zk2zk_reconcile_passes") >= all + n
+                    && counter(tSync, "zk2zk_reconcile_passes") >= ts + n);
   }
 
   private void awaitPasses(int n) {
@@ -183,5 +205,48 @@ class TargetClientNodesIT extends TwoServers {
         .containsExactly(
             "[EventNodeCreated]\t[success]\t[]\t[" + item + "]",
             "[MigrateEventNodeDeleteWithRecord]\t[success]\t[]\t[" + item + "]");
+  }
+
+  @Test
+  void aClientsChangeOnTheSideThatDoesNotOwnANodeIsUndoneAndReportedOnce() throws Exception {
+    Trees.createP(onS, "/conf", "");
+    Trees.createP(onS, "/conf/shared", "from S");
+    startBoth();
+    await().atMost(DEADLINE).until(() -> "from S".equals(data(onT, "/conf/shared")));
+    Trees.createP(onT, "/conf/t-own", "from T");
+    await().atMost(DEADLINE).until(() -> "carried".equals(record("/conf/t-own")));
+    awaitPassesOfEach(2); // each daemon's passes have aligned both nodes since
+
+    // case 3: a client on T changes S's node, a client on S changes T's node
+    onT.setData("/conf/shared", "by a client on T".getBytes(StandardCharsets.UTF_8), -1);
+    onS.setData("/conf/t-own", "by a client on S".getBytes(StandardCharsets.UTF_8), -1);
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              assertThat(data(onT, "/conf/shared")).isEqualTo("from S");
+              assertThat(data(onS, "/conf/t-own")).isEqualTo("from T");
+            });
+    // a second change on T is undone and counted too, without a second line
+    onT.setData("/conf/shared", "again".getBytes(StandardCharsets.UTF_8), -1);
+    await().atMost(DEADLINE).until(() -> "from S".equals(data(onT, "/conf/shared")));
+    awaitPassesOfEach(1);
+
+    assertThat(data(onS, "/conf/shared")).isEqualTo("from S");
+    assertThat(counter(allSync, "zk2zk_conflicts")).isEqualTo(2);
+    assertThat(counter(tSync, "zk2zk_conflicts")).isEqualTo(1);
+    assertThat(data(onT, "/conf/t-own")).isEqualTo("from T");
+    assertThat(lines())
+        .filteredOn(l -> l.startsWith("[Alarm]"))
+        .containsExactlyInAnyOrder(
+            "[Alarm]\t[fail]\t[conflict: changed on T by a client, but the node is S's; S's data"
+                + " wins (S: \"from S\" (6 bytes), T: \"by a client on T\" (16 bytes)) (rule 3)]"
+                + "\t[/conf/shared]",
+            "[Alarm]\t[fail]\t[conflict: changed on S by a client, but the node is T's; T's data"
+                + " wins (T: \"from T\" (6 bytes), S: \"by a client on S\" (16 bytes)) (rule"
+                + " 35)]\t[/conf/t-own]");
+    assertThat(lines())
+        .filteredOn(l -> l.endsWith("[/conf/shared]") && l.startsWith("[EventNodeDataChanged]"))
+        .hasSize(2);
   }
 }
