@@ -134,6 +134,13 @@ public final class SyncDaemon implements AutoCloseable {
     if (config.kind().marksCopies() && !config.run().dryRun()) {
       startMarking();
     }
+    if (!recordsOnTarget && !config.run().dryRun()) {
+      // the markers of t_sync's carries (rule 34) live there; a carry re-creates it if need be
+      Code onS = target.ensureExists(SyncScope.MIGRATION_ROOT, target.replyTimeout());
+      if (onS != Code.OK) {
+        log.warn("cannot create {} on S now: {}", SyncScope.MIGRATION_ROOT, onS);
+      }
+    }
     checkWatchMode();
     if (config.run().highAvailability()) {
       startElection();

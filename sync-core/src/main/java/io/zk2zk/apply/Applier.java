@@ -211,7 +211,7 @@ public final class Applier {
 
   private CompletableFuture<Reply> sendOne(WriteOp op) {
     if (op instanceof WriteOp.Create c) {
-      return side.create(c.path(), c.data(), c.acl());
+      return c.marker() == null ? side.create(c.path(), c.data(), c.acl()) : side.multi(c.toOps());
     }
     if (op instanceof WriteOp.SetAcl a) {
       return side.setAcl(a.path(), a.acl());
@@ -226,7 +226,7 @@ public final class Applier {
   private static List<Op> toOps(List<WriteOp> batch) {
     List<Op> ops = new ArrayList<>(batch.size());
     for (WriteOp w : batch) {
-      ops.add(w.toOp());
+      ops.addAll(w.toOps());
     }
     return ops;
   }

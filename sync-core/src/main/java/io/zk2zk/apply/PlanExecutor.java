@@ -7,6 +7,8 @@ import io.zk2zk.decide.AclEntry;
 import io.zk2zk.decide.AclRights;
 import io.zk2zk.decide.Action;
 import io.zk2zk.decide.Decision;
+import io.zk2zk.decide.RecordName;
+import io.zk2zk.decide.SyncScope;
 import io.zk2zk.outcome.Request;
 import io.zk2zk.outcome.Verdict;
 import io.zk2zk.plan.PlannedWrite;
@@ -18,7 +20,10 @@ import io.zk2zk.zk.ZkSide;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,13 +89,14 @@ public final class PlanExecutor {
     }
     List<String> created = new ArrayList<>();
     BitSet succeeded = new BitSet();
+    Map<String, String> carryTokens = new HashMap<>(); // this plan's carries
     for (WritePlan.Step step : plan.steps()) {
       List<PlannedWrite> sendable = new ArrayList<>(step.writes().size());
       List<WriteOp> ops = new ArrayList<>(step.writes().size());
       for (PlannedWrite w : step.writes()) {
         if (w.requires() < 0 || succeeded.get(w.requires())) {
           sendable.add(w);
-          ops.add(toOp(w));
+          ops.add(toOp(w, carryTokens));
         }
       }
       List<Outcome> outs =
@@ -99,7 +105,7 @@ public final class PlanExecutor {
         PlannedWrite w = sendable.get(i);
         if (follow(w, outs.get(i))) {
           succeeded.set(w.id());
-          if (w.purpose() == Purpose.CREATE) {
+          if (w.purpose() == Purpose.CREATE || w.purpose() == Purpose.CARRY) {
             created.add(w.path());
           }
         }
@@ -114,15 +120,34 @@ public final class PlanExecutor {
     return reason + " (rule " + d.rule() + ")";
   }
 
-  private WriteOp toOp(PlannedWrite w) {
+  /**
+   * The write of {@code w}. A carry's record, copy and marker name one token, made here when the
+   * record is written: a marker left by an earlier, interrupted carry never passes for this one's.
+   */
+  private WriteOp toOp(PlannedWrite w, Map<String, String> carryTokens) {
     return switch (w.purpose()) {
       case RECORD_FIRST, RESTORE_RECORD -> RecordWriter.create(w.path());
       case RECORD_AFTER_DELETE, DROP_RECORD -> RecordWriter.delete(w.path());
+      case RECORD_CARRYING -> {
+        String token = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+        carryTokens.put(w.path(), token);
+        yield RecordWriter.set(w.path(), RecordName.carrying(token));
+      }
       case RECORD_CARRIED -> RecordWriter.set(w.path(), w.data());
       case CREATE -> {
         checkRights(w.path(), w.acl());
         yield new WriteOp.Create(w.path(), w.data(), copyAcl.of(w.acl()));
       }
+      case CARRY -> {
+        checkRights(w.path(), w.acl());
+        yield new WriteOp.Create(
+            w.path(),
+            w.data(),
+            copyAcl.of(w.acl()),
+            SyncScope.markerPath(w.path(), carryTokens.get(w.path())));
+      }
+      case DROP_MARKER ->
+          new WriteOp.Delete(SyncScope.markerPath(w.path(), carryTokens.get(w.path())), -1);
       case SET_DATA -> new WriteOp.SetData(w.path(), w.data());
       case SET_ACL -> {
         checkRights(w.path(), w.acl());
@@ -155,6 +180,26 @@ public final class PlanExecutor {
           log.warn("record of {} is missing and could not be restored: {}", path, o.code());
         }
       }
+      case RECORD_CARRYING -> {
+        if (v == Verdict.CREATE_RECORD_INSTEAD) {
+          o =
+              records
+                  .write(List.of(RecordWriter.create(path, ((WriteOp.SetData) o.op()).data())))
+                  .get(0);
+          v = o.verdict(Request.CREATE_RECORD);
+        }
+        if (!v.success()) {
+          // the copy is not written: all_sync must never see a copy without its record
+          audit.write(AuditOperation.EventNodeCreated, false, "record " + o.extra(), path);
+          remarkIfAsked(v, path);
+        }
+      }
+      case DROP_MARKER -> {
+        if (!v.success()) {
+          // it names a token no record holds any more: it misleads nothing
+          log.warn("carry marker {} on S not deleted: {}", o.op().path(), o.code());
+        }
+      }
       case RECORD_CARRIED -> {
         if (v == Verdict.CREATE_RECORD_INSTEAD) {
           o = records.write(List.of(RecordWriter.create(path, w.data()))).get(0);
@@ -166,9 +211,19 @@ public final class PlanExecutor {
           remarkIfAsked(v, path);
         }
       }
-      case CREATE -> {
+      case CREATE, CARRY -> {
         if (v == Verdict.CREATE_ANCESTORS) {
           o = ancestors.createWith((WriteOp.Create) o.op());
+          v = o.verdict(w.purpose().request());
+        }
+        if (v == Verdict.CREATE_ANCESTORS && w.purpose() == Purpose.CARRY) {
+          // the parents are there: the markers' root on S is not (deleted by hand)
+          ZkSide s = targetWriter.side();
+          log.warn(
+              "{} was missing on S; created it again ({})",
+              SyncScope.MIGRATION_ROOT,
+              s.ensureExists(SyncScope.MIGRATION_ROOT, s.replyTimeout()));
+          o = targetWriter.applyOne(o.op());
           v = o.verdict(w.purpose().request());
         }
         audit.write(AuditOperation.EventNodeCreated, o.success(), o.extra(), path);

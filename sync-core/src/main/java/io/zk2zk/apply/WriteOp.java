@@ -16,6 +16,11 @@ public sealed interface WriteOp {
   /** The same write as a {@code multi} member. */
   Op toOp();
 
+  /** The same write as {@code multi} members: more than one for a write that goes with another. */
+  default List<Op> toOps() {
+    return List.of(toOp());
+  }
+
   /** The request as the outcome policy knows it (records are judged by their writers). */
   default Request request() {
     if (this instanceof Create) {
@@ -30,8 +35,15 @@ public sealed interface WriteOp {
     return Request.DELETE;
   }
 
-  /** Create a persistent node with the given ACL. */
-  record Create(String path, byte[] data, List<ACL> acl) implements WriteOp {
+  /**
+   * Create a persistent node with the given ACL; with a {@code marker} path, in one {@code multi}
+   * with that empty node (a carry's marker, rule 34), so that either both exist or neither.
+   */
+  record Create(String path, byte[] data, List<ACL> acl, String marker) implements WriteOp {
+
+    public Create(String path, byte[] data, List<ACL> acl) {
+      this(path, data, acl, null);
+    }
 
     /** With an open ACL, as the original tool did. */
     public Create(String path, byte[] data) {
@@ -40,12 +52,33 @@ public sealed interface WriteOp {
 
     @Override
     public int weight() {
-      return path.length() * 3 + (data == null ? 0 : data.length) + 64 + acl.size() * 64;
+      return path.length() * 3
+          + (data == null ? 0 : data.length)
+          + 64
+          + acl.size() * 64
+          + (marker == null ? 0 : marker.length() * 3 + 96);
     }
 
     @Override
     public Op toOp() {
+      if (marker != null) {
+        throw new UnsupportedOperationException("a create with its marker is two multi members");
+      }
       return Op.create(path, data, acl, org.apache.zookeeper.CreateMode.PERSISTENT);
+    }
+
+    @Override
+    public List<Op> toOps() {
+      Op node = Op.create(path, data, acl, org.apache.zookeeper.CreateMode.PERSISTENT);
+      return marker == null
+          ? List.of(node)
+          : List.of(
+              node,
+              Op.create(
+                  marker,
+                  new byte[0],
+                  org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                  org.apache.zookeeper.CreateMode.PERSISTENT));
     }
   }
 

@@ -48,7 +48,8 @@ public final class AllSyncRules implements SyncRules {
       return new Decision(rule, update);
     }
     return switch (v.provenance()) {
-      case CREATED_ON_TARGET, CARRIED_TO_SOURCE -> new Decision("35", new Action.None(v.path()));
+      case CREATED_ON_TARGET, CARRIED_TO_SOURCE, LANDED_ON_SOURCE ->
+          new Decision("35", new Action.None(v.path()));
       // a node whose mark cannot be read keeps the treatment it had before marks; S's node
       // unchanged since a pass aligned T: a client changed T's copy
       case COPY_FROM_SOURCE, UNKNOWN ->
@@ -72,7 +73,8 @@ public final class AllSyncRules implements SyncRules {
     return switch (v.provenance()) {
       case COPY_FROM_SOURCE ->
           new Decision("11-15", new Action.Delete(p, v.target().version(), false));
-      case CREATED_ON_TARGET -> new Decision("33", new Action.None(p));
+      // all_sync reads no carry marker: a landed carry is still one under way to it
+      case CREATED_ON_TARGET, LANDED_ON_SOURCE -> new Decision("33", new Action.None(p));
       case CARRIED_TO_SOURCE ->
           new Decision("36", new Action.Delete(p, v.target().version(), true));
       case UNKNOWN ->

@@ -19,11 +19,17 @@ public enum Provenance {
    * absence on S now means that a client on S deleted it (rule 36).
    */
   CARRIED_TO_SOURCE,
+  /**
+   * t_sync only: created on T by a client, its record says a carry is under way, and the carry's
+   * marker on S says the copy was created there (the copy and the marker are created together): the
+   * carry landed, and only the record does not say so yet.
+   */
+  LANDED_ON_SOURCE,
   /** Its ACL could not be read (e.g. NOAUTH): nothing tells. */
   UNKNOWN;
 
   /** Whether a client created the node on T: T's node, which t_sync carries to S. */
   public boolean createdOnTarget() {
-    return this == CREATED_ON_TARGET || this == CARRIED_TO_SOURCE;
+    return this == CREATED_ON_TARGET || this == CARRIED_TO_SOURCE || this == LANDED_ON_SOURCE;
   }
 }

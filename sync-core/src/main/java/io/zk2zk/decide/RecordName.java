@@ -25,6 +25,35 @@ public final class RecordName {
     return CARRIED_BYTES.clone();
   }
 
+  private static final String CARRYING = "carrying ";
+
+  /**
+   * The data of the record of a client's node while t_sync carries it (rule 34): the carry's token,
+   * which also names the carry's marker on S.
+   */
+  public static byte[] carrying(String token) {
+    return (CARRYING + token).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The token of a carry under way, from its record's data; null for any other record. */
+  public static String carryToken(byte[] data) {
+    if (data == null) {
+      return null;
+    }
+    String s = new String(data, StandardCharsets.UTF_8);
+    return s.startsWith(CARRYING) && s.length() > CARRYING.length()
+        ? s.substring(CARRYING.length())
+        : null;
+  }
+
+  /**
+   * The name of a carry's marker under {@code /zk2zk_migration} on S: the record's name, {@code @}
+   * (which an escaped name never holds) and the carry's token.
+   */
+  public static String markerName(String path, String token) {
+    return escape(path) + "@" + token;
+  }
+
   /** Whether a record's data says its node was carried to S. */
   public static boolean saysCarried(byte[] data) {
     return java.util.Arrays.equals(CARRIED_BYTES, data);

@@ -91,6 +91,11 @@ public final class SyncScope {
   }
 
   /** The path of the record that names {@code path}. */
+  /** The path on S of the marker of a carry of {@code path} with {@code token} (rule 34). */
+  public static String markerPath(String path, String token) {
+    return MIGRATION_ROOT + "/" + RecordName.markerName(path, token);
+  }
+
   public static String recordPath(String path) {
     return MIGRATION_ROOT + "/" + RecordName.escape(path);
   }

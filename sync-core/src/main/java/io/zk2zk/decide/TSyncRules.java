@@ -74,6 +74,14 @@ public final class TSyncRules implements SyncRules {
                         Conflict.report("S", "T", t.data(), s.data()));
             case EPHEMERAL -> bothKinds(p);
           };
+      // the copy landed on S with its marker before a crash or an outage: the record says so now;
+      // absent on S, a client there deleted it since (then all_sync deletes it on T, rule 36)
+      case LANDED_ON_SOURCE ->
+          switch (s.kind()) {
+            case ABSENT -> new Decision("34", new Action.Claim(p, false, t.data()));
+            case PERSISTENT -> new Decision("35", new Action.Claim(p, !t.sameDataAs(s), t.data()));
+            case EPHEMERAL -> bothKinds(p);
+          };
       case CARRIED_TO_SOURCE ->
           switch (s.kind()) {
             case ABSENT -> new Decision("36", new Action.None(p));

@@ -9,12 +9,21 @@ public enum Purpose {
   /** t_sync, rule 23: the missing record of a live copy, written again. */
   RESTORE_RECORD(Side.RECORDS, Request.CREATE_RECORD),
   /**
+   * t_sync, rule 34: the record of a node a client created on T, set to say that a carry is under
+   * way, with the carry's token; created so when it is missing.
+   */
+  RECORD_CARRYING(Side.RECORDS, Request.SET_RECORD),
+  /**
    * t_sync, rules 34–35: the record of a node a client created on T, set to say that its copy is on
    * S ({@code carried}); created so when it is missing.
    */
   RECORD_CARRIED(Side.RECORDS, Request.SET_RECORD),
   /** A copy created on the target. */
   CREATE(Side.TARGET, Request.CREATE),
+  /** t_sync, rule 34: a client's node created on S together with the carry's marker. */
+  CARRY(Side.TARGET, Request.CREATE),
+  /** t_sync, rule 34: the carry's marker, deleted on S once the record says carried. */
+  DROP_MARKER(Side.TARGET, Request.DELETE_RECORD),
   SET_DATA(Side.TARGET, Request.SET_DATA),
   SET_ACL(Side.TARGET, Request.SET_ACL),
   /** A node deleted on the target (rules 11–15). */

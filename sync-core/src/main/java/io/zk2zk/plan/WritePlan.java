@@ -20,7 +20,8 @@ import java.util.Set;
  *   <li>creates parents first, then data and ACL updates (a restored record's copy last);
  *   <li>deletes children first;
  *   <li>records after: a carried node's record said {@code carried} once its copy is on S; the
- *       record of a deleted copy, then stale records.
+ *       record of a deleted copy, then stale records;
+ *   <li>last, the markers of the carries whose records say carried now.
  * </ol>
  *
  * A write that {@link PlannedWrite#requires() requires} another is sent only if that one succeeded.
@@ -114,24 +115,35 @@ public record WritePlan(List<Decision> alarms, List<Step> steps, int decidedWrit
       }
       List<Integer> recordOf = new ArrayList<>(creates.size());
       for (Action.Create c : creates) {
+        Purpose first = carries.contains(c.path()) ? Purpose.RECORD_CARRYING : Purpose.RECORD_FIRST;
         recordOf.add(
-            c.withRecord()
-                ? add(records, Purpose.RECORD_FIRST, -1, c.path(), new byte[0], null, -1).id()
-                : -1);
+            c.withRecord() ? add(records, first, -1, c.path(), new byte[0], null, -1).id() : -1);
       }
+      List<PlannedWrite> markers = new ArrayList<>();
       for (int i = 0; i < creates.size(); i++) {
         Action.Create c = creates.get(i);
+        boolean carry = carries.contains(c.path());
         PlannedWrite copy =
-            add(copies, Purpose.CREATE, recordOf.get(i), c.path(), c.data(), c.acl(), -1);
-        if (carries.contains(c.path())) {
-          add(
-              recordsAfter,
-              Purpose.RECORD_CARRIED,
-              copy.id(),
-              c.path(),
-              RecordName.carried(),
-              null,
-              -1);
+            add(
+                copies,
+                carry ? Purpose.CARRY : Purpose.CREATE,
+                recordOf.get(i),
+                c.path(),
+                c.data(),
+                c.acl(),
+                -1);
+        if (carry) {
+          PlannedWrite carried =
+              add(
+                  recordsAfter,
+                  Purpose.RECORD_CARRIED,
+                  copy.id(),
+                  c.path(),
+                  RecordName.carried(),
+                  null,
+                  -1);
+          markers.add(
+              new PlannedWrite(-1, Purpose.DROP_MARKER, carried.id(), c.path(), null, null, -1));
         }
       }
       for (Action u : updates) {
@@ -169,6 +181,11 @@ public record WritePlan(List<Decision> alarms, List<Step> steps, int decidedWrit
       addStep(steps, Purpose.Side.TARGET, copies);
       addStep(steps, Purpose.Side.TARGET, deletes);
       addStep(steps, Purpose.Side.RECORDS, recordsAfter);
+      List<PlannedWrite> dropped = new ArrayList<>(markers.size());
+      for (PlannedWrite m : markers) {
+        add(dropped, m.purpose(), m.requires(), m.path(), null, null, -1);
+      }
+      addStep(steps, Purpose.Side.TARGET, dropped);
       return new WritePlan(List.copyOf(alarms), List.copyOf(steps), decided);
     }
 

@@ -184,11 +184,49 @@ public final class BatchReader {
     if (asked.isEmpty()) {
       return;
     }
-    Map<String, Provenance> found = origins.of(asked);
+    OriginMarks.Found marks = origins.find(asked);
+    Map<String, Provenance> found = marks.provenance();
     views.replaceAll(v -> found.containsKey(v.path()) ? v.withProvenance(found.get(v.path())) : v);
     if (!kind.recordsOnTarget()) {
       readTargetOfClientNodes(views);
+      landedCarries(views, marks.carryTokens());
     }
+  }
+
+  /**
+   * t_sync: a client's node absent on S whose record says a carry is under way: if the carry's
+   * marker is on S, the copy was created there with it (then deleted by a client on S, since it is
+   * absent): the carry landed ({@link Provenance#LANDED_ON_SOURCE}) and is not made again.
+   */
+  private void landedCarries(List<PathView> views, Map<String, String> tokens)
+      throws SideUnavailableException, InterruptedException {
+    List<String> paths = new ArrayList<>();
+    List<String> markers = new ArrayList<>();
+    for (PathView v : views) {
+      String token = tokens.get(v.path());
+      if (token != null && !v.target().exists()) {
+        paths.add(v.path());
+        markers.add(SyncScope.markerPath(v.path(), token));
+      }
+    }
+    if (paths.isEmpty()) {
+      return;
+    }
+    NodeReader.Presence[] present = NodeReader.exist(target, markers);
+    Set<String> landed = new HashSet<>();
+    Set<String> unknown = new HashSet<>();
+    for (int i = 0; i < present.length; i++) {
+      if (present[i] == NodeReader.Presence.PRESENT) {
+        landed.add(paths.get(i));
+      } else if (present[i] == NodeReader.Presence.UNKNOWN) {
+        // neither carried again nor said carried (which would delete it from T): left for now
+        unknown.add(paths.get(i));
+        unreadable.unreadable(markers.get(i), "target", "marker of a carry");
+      }
+    }
+    views.removeIf(v -> unknown.contains(v.path()));
+    views.replaceAll(
+        v -> landed.contains(v.path()) ? v.withProvenance(Provenance.LANDED_ON_SOURCE) : v);
   }
 
   /** t_sync: S's side of the persistent nodes a client created on T, read now. */

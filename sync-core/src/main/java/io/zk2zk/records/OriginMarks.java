@@ -35,12 +35,25 @@ public final class OriginMarks {
     this.t = t;
   }
 
+  /**
+   * What the marks and records say.
+   *
+   * @param provenance where each node asked came from
+   * @param carryTokens for a client's node whose carry is under way, the carry's token
+   */
+  public record Found(Map<String, Provenance> provenance, Map<String, String> carryTokens) {}
+
   /** Where each of {@code paths} (persistent nodes on T) came from, read now. */
   public Map<String, Provenance> of(List<String> paths)
       throws SideUnavailableException, InterruptedException {
+    return find(paths).provenance();
+  }
+
+  /** As {@link #of}, with the tokens of the carries under way. */
+  public Found find(List<String> paths) throws SideUnavailableException, InterruptedException {
     Map<String, Provenance> out = new HashMap<>(paths.size() * 2);
     if (paths.isEmpty()) {
-      return out;
+      return new Found(out, Map.of());
     }
     long marksSince = marksSince();
     List<CompletableFuture<Reply>> replies = new ArrayList<>(paths.size());
@@ -58,9 +71,13 @@ public final class OriginMarks {
     return carried(out);
   }
 
-  /** The nodes a client created whose record says they were carried to S (rule 34). */
-  private Map<String, Provenance> carried(Map<String, Provenance> found)
+  /**
+   * The nodes a client created whose record says they were carried to S (rule 34), and the tokens
+   * of those whose carry is under way.
+   */
+  private Found carried(Map<String, Provenance> found)
       throws SideUnavailableException, InterruptedException {
+    Map<String, String> tokens = new HashMap<>();
     List<String> created = new ArrayList<>();
     for (Map.Entry<String, Provenance> e : found.entrySet()) {
       if (e.getValue() == Provenance.CREATED_ON_TARGET) {
@@ -80,9 +97,11 @@ public final class OriginMarks {
       // a record that cannot be read says nothing carried: the node stays on T either way
       if (r.ok() && RecordName.saysCarried(r.data())) {
         found.put(created.get(i), Provenance.CARRIED_TO_SOURCE);
+      } else if (r.ok() && RecordName.carryToken(r.data()) != null) {
+        tokens.put(created.get(i), RecordName.carryToken(r.data()));
       }
     }
-    return found;
+    return new Found(found, tokens);
   }
 
   private static Provenance provenance(Reply r, long marksSince) {

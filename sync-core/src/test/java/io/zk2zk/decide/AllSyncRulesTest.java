@@ -611,6 +611,7 @@ class AllSyncRulesTest {
     } else if (expected instanceof Action.Carry c) {
       assertThat(((Action.Carry) actual).data()).as(w + "carry data").isEqualTo(c.data());
     } else if (expected instanceof Action.Claim c) {
+      // (a claim's data is checked only where it sets S's data)
       Action.Claim a = (Action.Claim) actual;
       assertThat(a.setData()).as(w + "claim sets data").isEqualTo(c.setData());
       if (c.setData()) {

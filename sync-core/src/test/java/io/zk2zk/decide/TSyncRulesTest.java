@@ -426,6 +426,32 @@ class TSyncRulesTest {
             new Action.Alarm(P, "(any reason)"),
             true,
             false));
+    // 34 after an interrupted carry: the copy landed on S with its marker, the record does not
+    // say carried yet; absent on S now, a client there took it: say carried, never copy again
+    rows.add(
+        rowFrom(
+            "34",
+            Set.of("34"),
+            "P on T created by a client, carry landed (marker on S), absent on S → say carried",
+            pers("job"),
+            NodeState.ABSENT,
+            true,
+            Provenance.LANDED_ON_SOURCE,
+            new Action.Claim(P, false, bytes("job")),
+            true,
+            false));
+    rows.add(
+        rowFrom(
+            "35",
+            Set.of("35"),
+            "P on T created by a client, carry landed, P on S → say carried",
+            pers("job"),
+            pers("job"),
+            true,
+            Provenance.LANDED_ON_SOURCE,
+            new Action.Claim(P, false, bytes("job")),
+            true,
+            true));
     // 36: carried before, absent on S now: a client on S deleted it; all_sync deletes it on T.
     rows.add(
         rowFrom(

@@ -249,4 +249,56 @@ class TargetClientNodesIT extends TwoServers {
         .filteredOn(l -> l.endsWith("[/conf/shared]") && l.startsWith("[EventNodeDataChanged]"))
         .hasSize(2);
   }
+
+  @Test
+  void aCarryACrashInterruptedIsNeitherRepeatedNorLost() throws Exception {
+    startBoth();
+    await().atMost(DEADLINE).until(() -> onT.exists(SyncScope.ORIGIN_MARKS, false) != null);
+    await().atMost(DEADLINE).until(() -> onS.exists(SyncScope.MIGRATION_ROOT, false) != null);
+    tSync.close();
+    tSync = null;
+    // what t_sync killed in the middle of three carries leaves: each record says "carrying"
+    // with its token; /q/a's copy landed on S with its marker, and a consumer on S took it since;
+    // /q/b's copy never landed; /q/c's neither, and a marker of an older carry of it is left
+    Trees.createP(onT, "/q", "");
+    for (String item : List.of("a", "b", "c")) {
+      Trees.createP(onT, "/q/" + item, "job " + item);
+    }
+    Trees.createP(onS, "/q", "");
+    carrying("/q", "t0");
+    for (String item : List.of("a", "b", "c")) {
+      carrying("/q/" + item, "t" + item);
+    }
+    Trees.createP(onS, SyncScope.markerPath("/q", "t0"), "");
+    Trees.createP(onS, SyncScope.markerPath("/q/a", "ta"), "");
+    Trees.createP(onS, SyncScope.markerPath("/q/c", "older"), "");
+
+    tSync =
+        new SyncDaemon(
+            DaemonFixture.config(
+                DaemonKind.T_SYNC, t.getConnectString(), s.getConnectString(), "/", 1));
+    tSync.start();
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> {
+              assertThat(data(onS, "/q/b")).isEqualTo("job b");
+              assertThat(data(onS, "/q/c")).isEqualTo("job c");
+              assertThat(onT.exists("/q/a", false)).as("taken on S: gone from T").isNull();
+              assertThat(record("/q/a")).isNull();
+              assertThat(record("/q/b")).isEqualTo("carried");
+              assertThat(record("/q")).isEqualTo("carried");
+            });
+    awaitPassesOfEach(2);
+    assertThat(onS.exists("/q/a", false)).as("never carried twice").isNull();
+    assertThat(onS.getChildren(SyncScope.MIGRATION_ROOT, false))
+        .as("the markers of the carries done now are gone")
+        .doesNotContain(RecordName.markerName("/q/b", "tb"), RecordName.markerName("/q/c", "tc"));
+  }
+
+  /** Writes the record a carry under way leaves on T. */
+  private void carrying(String path, String token) throws Exception {
+    Trees.create(
+        onT, SyncScope.recordPath(path), RecordName.carrying(token), CreateMode.PERSISTENT);
+  }
 }

@@ -96,16 +96,19 @@ class WritePlanTest {
                 "RECORDS: RESTORE_RECORD /s/p1, RESTORE_RECORD /s/p2",
                 "TARGET: SET_DATA /s/p1 <- RESTORE_RECORD /s/p1")),
         new Row(
-            "rule 34: a client's node is carried: record, copy, then the record says carried",
+            "rule 34: a client's node is carried: record, copy with its marker, the record says"
+                + " carried, then the marker goes",
             List.of(
                 d("34", new Action.Carry("/q/item-0000000001", data("job"), null)),
                 d("34", new Action.Carry("/q", null, null))),
             List.of(
-                "RECORDS: RECORD_FIRST /q, RECORD_FIRST /q/item-0000000001",
-                "TARGET: CREATE /q <- RECORD_FIRST /q,"
-                    + " CREATE /q/item-0000000001 <- RECORD_FIRST /q/item-0000000001",
-                "RECORDS: RECORD_CARRIED /q <- CREATE /q,"
-                    + " RECORD_CARRIED /q/item-0000000001 <- CREATE /q/item-0000000001")),
+                "RECORDS: RECORD_CARRYING /q, RECORD_CARRYING /q/item-0000000001",
+                "TARGET: CARRY /q <- RECORD_CARRYING /q,"
+                    + " CARRY /q/item-0000000001 <- RECORD_CARRYING /q/item-0000000001",
+                "RECORDS: RECORD_CARRIED /q <- CARRY /q,"
+                    + " RECORD_CARRIED /q/item-0000000001 <- CARRY /q/item-0000000001",
+                "TARGET: DROP_MARKER /q <- RECORD_CARRIED /q,"
+                    + " DROP_MARKER /q/item-0000000001 <- RECORD_CARRIED /q/item-0000000001")),
         new Row(
             "rule 35: a client's node S has too is claimed first; S's data follows the record",
             List.of(
