@@ -290,6 +290,7 @@ public final class SyncDaemon implements AutoCloseable {
                 stages.records(),
                 stages.recordWriter(),
                 stages.counters(),
+                stages.markers(),
                 dirty,
                 audit,
                 metrics),

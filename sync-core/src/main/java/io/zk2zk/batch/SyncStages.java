@@ -14,6 +14,7 @@ import io.zk2zk.config.SyncConfig;
 import io.zk2zk.decide.SyncScope;
 import io.zk2zk.read.BatchReader;
 import io.zk2zk.read.SourceHorizon;
+import io.zk2zk.records.CarryMarkers;
 import io.zk2zk.records.MigrationRecords;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.source.WatchUpkeep;
@@ -24,12 +25,14 @@ import io.zk2zk.zk.ZkSide;
  * executor, the records, the sequence counters. Workers and full passes share them.
  *
  * @param counters all_sync's sequence counters, null for t_sync
+ * @param markers t_sync's carry markers on S, null for all_sync
  */
 public record SyncStages(
     BatchSync batch,
     MigrationRecords records,
     RecordWriter recordWriter,
-    SequenceCounters counters) {
+    SequenceCounters counters,
+    CarryMarkers markers) {
 
   /**
    * Wires the stages.
@@ -86,6 +89,7 @@ public record SyncStages(
             audit,
             copyAcl);
     BatchSync batch = new BatchSync(reader, kind.rules(), executor, counters, scope, audit);
-    return new SyncStages(batch, records, recordWriter, counters);
+    CarryMarkers markers = kind.recordsOnTarget() ? null : new CarryMarkers(target, source);
+    return new SyncStages(batch, records, recordWriter, counters, markers);
   }
 }

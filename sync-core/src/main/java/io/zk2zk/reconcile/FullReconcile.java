@@ -16,6 +16,7 @@ import io.zk2zk.metrics.ReconcileProgress;
 import io.zk2zk.metrics.SyncMetrics;
 import io.zk2zk.read.BatchReader;
 import io.zk2zk.read.SourceHorizon;
+import io.zk2zk.records.CarryMarkers;
 import io.zk2zk.records.MigrationRecords;
 import io.zk2zk.records.RecordListing;
 import io.zk2zk.source.DirtyPaths;
@@ -71,9 +72,11 @@ public final class FullReconcile {
   private final AuditLog audit;
   private final Set<String> reportedBadRecords = new HashSet<>();
   private final ReconcileProgress progress;
+  private final CarryMarkers markers;
 
   /**
    * @param counters all_sync's sequence counters (null for t_sync)
+   * @param markers t_sync's carry markers on S, swept at the end of a pass (null for all_sync)
    * @param metrics told about every pass (null for none)
    */
   public FullReconcile(
@@ -85,9 +88,11 @@ public final class FullReconcile {
       MigrationRecords records,
       RecordWriter recordWriter,
       SequenceCounters counters,
+      CarryMarkers markers,
       DirtyPaths dirty,
       AuditLog audit,
       SyncMetrics metrics) {
+    this.markers = markers;
     this.kind = config.kind();
     this.rules = kind.rules();
     this.scope = scope;
@@ -126,6 +131,12 @@ public final class FullReconcile {
       }
       if (!kind.walksTarget()) {
         walk.visitRecorded(pass.unvisitedRecords, pass); // t_sync: records of paths gone from T
+      }
+      if (markers != null) {
+        int swept = markers.sweep(config.run().dryRun());
+        if (swept > 0) {
+          log.info("removed {} carry marker(s) on S that no carry under way names", swept);
+        }
       }
       long before = pass.changed;
       pass.changed +=

@@ -109,6 +109,7 @@ class PassInterruptIT extends TwoServers {
             stages.records(),
             stages.recordWriter(),
             stages.counters(),
+            stages.markers(),
             dirty,
             audit,
             metrics);
