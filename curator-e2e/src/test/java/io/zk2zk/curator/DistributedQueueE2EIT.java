@@ -77,7 +77,10 @@ class DistributedQueueE2EIT {
     Zk t = scope.connect(target);
     DaemonProcess allSync = allSync(scope, source, target);
     DaemonProcess tSync = tSync(scope, source, target);
-    InSync.awaitMigrationInSync(s, t, WITHIN, allSync, tSync);
+    // clients move once the migration runs: all_sync marks its copies, both daemons have passed
+    awaitFirstPass(allSync);
+    awaitFirstPass(tSync);
+    assertThat(t.exists("/zk2zk_ha/origin_marks")).isNotNull();
 
     Consumer consumer = new Consumer();
     try (CuratorFramework onS = curator(source);
@@ -90,12 +93,15 @@ class DistributedQueueE2EIT {
       producing.start();
       for (int i = 0; i < JOBS; i++) {
         producing.put("job " + i);
-        if (i == JOBS / 3) {
-          tSync.kill9(); // in the middle of carrying jobs to S
+        if (i == JOBS / 10) {
+          // jobs flow from T to S and are taken there
+          await("jobs consumed on S").atMost(WITHIN).until(() -> !consumer.consumed.isEmpty());
+        } else if (i == JOBS / 3) {
+          tSync.kill9(); // right after a burst of puts: while it carries them
         } else if (i == JOBS / 2) {
           tSync = tSync(scope, source, target);
         } else if (i == 2 * JOBS / 3) {
-          allSync.kill9(); // in the middle of deleting consumed jobs from T
+          allSync.kill9(); // while it deletes from T the jobs taken on S
         } else if (i == 5 * JOBS / 6) {
           allSync = allSync(scope, source, target);
         }
@@ -132,6 +138,13 @@ class DistributedQueueE2EIT {
     for (DaemonProcess d : List.of(allSync, tSync)) {
       assertThat(d.monitorLog()).as(d.kind() + " fail lines").noneMatch(l -> l.contains("[fail]"));
     }
+  }
+
+  private static void awaitFirstPass(DaemonProcess daemon) {
+    await(daemon.kind() + "'s first pass")
+        .atMost(WITHIN)
+        .failFast("it exited", () -> !daemon.isAlive())
+        .until(() -> daemon.monitorLog().stream().anyMatch(l -> l.contains("SrcNodeCount")));
   }
 
   /** The queue's items; none once a container's reaper removed the empty queue node. */

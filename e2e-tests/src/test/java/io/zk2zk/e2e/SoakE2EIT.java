@@ -337,7 +337,7 @@ class SoakE2EIT {
     /**
      * Waits until each daemon's newest progress line, written after the generator stopped, reports
      * its side in sync with the counts read now: all_sync the nodes on S without a record, t_sync
-     * the ephemerals on T; and the trees are in sync now.
+     * the ephemerals on T and the clients' own nodes there; and the trees are in sync now.
      */
     private void awaitProgressInSync() {
       int aBefore = MonitorLog.progress(allSync.monitorLog()).size();
@@ -363,8 +363,8 @@ class SoakE2EIT {
                           + " nodes on S without a record; t_sync: "
                           + (ts.isEmpty() ? "none" : ts.get(ts.size() - 1))
                           + " vs "
-                          + snap.ephemeralsOnT().size()
-                          + " ephemerals on T; "
+                          + snap.tSyncSourceCount()
+                          + " ephemerals and clients' nodes on T; "
                           + InSync.describe(v));
                   return v.isEmpty()
                       && a.size() > aBefore
@@ -372,7 +372,7 @@ class SoakE2EIT {
                       && a.get(a.size() - 1).inSync()
                       && a.get(a.size() - 1).src() == snap.allSyncSourceCount()
                       && ts.get(ts.size() - 1).inSync()
-                      && ts.get(ts.size() - 1).src() == snap.ephemeralsOnT().size();
+                      && ts.get(ts.size() - 1).src() == snap.tSyncSourceCount();
                 });
       } catch (org.awaitility.core.ConditionTimeoutException e) {
         throw new AssertionError(

@@ -59,6 +59,11 @@ public final class InSync {
       return s.keySet().stream().filter(p -> !hasRecord(p)).count();
     }
 
+    /** The nodes on T that t_sync is responsible for: the ephemerals and the clients' own nodes. */
+    public long tSyncSourceCount() {
+      return ephemeralsOnT().size() + clientNodesOnT().size();
+    }
+
     /** The nodes on S that hold a record (t_sync's copies). */
     public long recordedOnS() {
       return s.keySet().stream().filter(this::hasRecord).count();
