@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code --ha} with the packaged daemons: two "hosts", each running all_sync and t_sync with {@code
  * --ha}. Host 1 leads both elections (a daemon of each kind has its own), host 2 stands by and
  * writes nothing. Host 1 dies ({@code kill -9} of both): host 2 takes over once the dead sessions
- * expire, and converges without duplicates. Host 1 comes back as a standby; a SIGTERM of host 2
+ * expire, and converges without duplicates, also for what clients wrote on both sides meanwhile (a
+ * client's own node created on T, a carried one deleted on S: rules 34 and 36). Host 1 comes back as a standby; a SIGTERM of host 2
  * hands the lead back at once.
  */
 @ExtendWith(ProcessScopeExtension.class)
@@ -147,16 +148,22 @@ class HaE2EIT {
       client.createEphemeral("/reg/providers/on-t-" + i, bytes("t" + i));
       onT.add(client);
     }
+    // a client on T writes a node of its own (a mapping): carried to S by the leader
+    t.createPersistent("/reg/mapping", bytes("app-1"));
     awaitInSync(all1, t1, all2, t2);
+    assertThat(s.getData("/reg/mapping")).isEqualTo(bytes("app-1"));
     assertThat(all2.monitorLog()).as("all_sync standby's monitor log").isEmpty();
     assertThat(t2.monitorLog()).as("t_sync standby's monitor log").isEmpty();
     assertThat(all1.runtimeLog()).contains("elected leader (" + id(all1) + "), starting to sync");
 
     // host 1 dies; S and T change meanwhile: new config, a changed and a deleted key, one
-    // instance leaves T, another registers there
+    // instance leaves T, another registers there; a client on T writes another node of its own,
+    // and a client on S deletes the carried mapping
     long killed = System.nanoTime();
     all1.kill9();
     t1.kill9();
+    t.createPersistent("/reg/job", bytes("job"));
+    s.delete("/reg/mapping");
     s.createPersistent("/conf/new", bytes("new"));
     s.setData("/conf/k1", bytes("changed"));
     s.delete("/conf/k2");
@@ -172,6 +179,10 @@ class HaE2EIT {
     assertThat(t.getData("/conf/k1")).isEqualTo(bytes("changed"));
     assertThat(t.exists("/conf/k2")).isNull();
     assertThat(s.exists("/reg/providers/on-t-0")).isNull();
+    // the standbys carried what the leaders had not: the new node to S, the deletion to T
+    assertThat(s.getData("/reg/job")).isEqualTo(bytes("job"));
+    assertThat(t.exists("/reg/mapping")).isNull();
+    assertThat(creates("/reg/job", t1, t2)).isEqualTo(1);
     // no duplicates: every copy was created once, by one leader or the other
     for (int i = 0; i < 50; i++) {
       assertThat(creates("/conf/k" + i, all1, all2)).as("/conf/k" + i).isLessThanOrEqualTo(1);

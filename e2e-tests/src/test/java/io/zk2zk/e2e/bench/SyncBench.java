@@ -324,6 +324,56 @@ class SyncBench {
                 catchUpRate / withRecords.rate())));
   }
 
+  /**
+   * Rule 34: clients on T create persistent nodes of their own, which t_sync carries to S: per node
+   * its record set twice on T, the copy and its marker in one multi on S, and the marker deleted.
+   */
+  @Test
+  @Order(5)
+  void tSyncCarriesTenThousandNodesClientsCreateOnT(ProcessScope scope) throws Exception {
+    List<ZkServerProcess> servers = BenchServers.start(scope, 4, BenchServers.SMALL_HEAP);
+    ZkServerProcess sServer = servers.get(0);
+    ZkServerProcess tServer = servers.get(1);
+    Zk s = scope.connect(sServer);
+    Zk t = scope.connect(tServer);
+    BulkWriter.write(s.raw(), services(10, 0, CreateMode.PERSISTENT), 500, 8);
+    BulkWriter.write(t.raw(), services(10, 0, CreateMode.PERSISTENT), 500, 8);
+    // what all_sync's first start leaves on T: nodes created after it are clients' own
+    t.createPersistent("/zk2zk_ha", new byte[0]);
+    t.createPersistent("/zk2zk_ha/origin_marks", new byte[0]);
+    DaemonProcess daemon = startDaemon(scope, DaemonProcess.Kind.T_SYNC, tServer, sServer);
+    awaitFirstPass(daemon);
+    long baseline = s.raw().getAllChildrenNumber("/");
+
+    Zk client = scope.connect(tServer);
+    Burst b = timedBurst(client, services(10, BURST / 10, CreateMode.PERSISTENT, true));
+    long inSyncAt = awaitCount(s, daemon, c -> c >= baseline + BURST);
+    awaitCopied(t.readTree("/"), s, "/");
+
+    Burst c = pausedBurst(daemon, client, providers(10, BURST / 10, BURST / 10, false));
+    long caughtUpAt = awaitCount(s, daemon, n -> n >= baseline + 2 * BURST);
+    awaitCopied(t.readTree("/"), s, "/");
+
+    Ceiling ceiling = ceiling(scope, tServer, servers.get(2));
+    Ceiling withRecords = ceiling(scope, tServer, servers.get(3), servers.get(2));
+    double catchUpRate = c.nodes() / ((caughtUpAt - c.startedAt()) / 1000.0);
+    String scenario = "t_sync: 10,000 clients' nodes on T";
+    REPORT.add(burstRow(scenario, b, inSyncAt, ceiling, daemon, tServer));
+    REPORT.add(
+        catchUpRow(
+            scenario,
+            c,
+            caughtUpAt,
+            ceiling,
+            daemon,
+            tServer,
+            String.format(
+                Locale.ROOT,
+                "; the ceiling copier writing each record first: %,.0f nodes/s, ratio to it %.2f",
+                withRecords.rate(),
+                catchUpRate / withRecords.rate())));
+  }
+
   @Test
   @Order(6)
   void burstOf10000Deletes(ProcessScope scope) throws Exception {
