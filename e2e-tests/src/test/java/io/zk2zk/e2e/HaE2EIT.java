@@ -27,8 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * --ha}. Host 1 leads both elections (a daemon of each kind has its own), host 2 stands by and
  * writes nothing. Host 1 dies ({@code kill -9} of both): host 2 takes over once the dead sessions
  * expire, and converges without duplicates, also for what clients wrote on both sides meanwhile (a
- * client's own node created on T, a carried one deleted on S: rules 34 and 36). Host 1 comes back as a standby; a SIGTERM of host 2
- * hands the lead back at once.
+ * client's own node created on T, a carried one deleted on S: rules 34 and 36). Host 1 comes back
+ * as a standby; a SIGTERM of host 2 hands the lead back at once.
  */
 @ExtendWith(ProcessScopeExtension.class)
 class HaE2EIT {

@@ -131,7 +131,7 @@ public final class PlanExecutor {
       case RECORD_CARRYING -> {
         String token = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
         carryTokens.put(w.path(), token);
-        yield RecordWriter.set(w.path(), RecordName.carrying(token));
+        yield RecordWriter.create(w.path(), RecordName.carrying(token));
       }
       case RECORD_CARRIED -> RecordWriter.set(w.path(), w.data());
       case CREATE -> {
@@ -181,12 +181,14 @@ public final class PlanExecutor {
         }
       }
       case RECORD_CARRYING -> {
-        if (v == Verdict.CREATE_RECORD_INSTEAD) {
+        if (v == Verdict.ALREADY) {
+          // the record of an earlier carry, or of the ephemeral the node once was: this carry's
+          // token goes in, or its marker would not be recognised after an interruption
           o =
               records
-                  .write(List.of(RecordWriter.create(path, ((WriteOp.SetData) o.op()).data())))
+                  .write(List.of(RecordWriter.set(path, ((WriteOp.Create) o.op()).data())))
                   .get(0);
-          v = o.verdict(Request.CREATE_RECORD);
+          v = o.verdict(Request.SET_RECORD);
         }
         if (!v.success()) {
           // the copy is not written: all_sync must never see a copy without its record

@@ -9,10 +9,10 @@ public enum Purpose {
   /** t_sync, rule 23: the missing record of a live copy, written again. */
   RESTORE_RECORD(Side.RECORDS, Request.CREATE_RECORD),
   /**
-   * t_sync, rule 34: the record of a node a client created on T, set to say that a carry is under
-   * way, with the carry's token; created so when it is missing.
+   * t_sync, rule 34: the record of a node a client created on T, created to say that a carry is
+   * under way, with the carry's token; set so when it exists already (an earlier carry's).
    */
-  RECORD_CARRYING(Side.RECORDS, Request.SET_RECORD),
+  RECORD_CARRYING(Side.RECORDS, Request.CREATE_RECORD),
   /**
    * t_sync, rules 34–35: the record of a node a client created on T, set to say that its copy is on
    * S ({@code carried}); created so when it is missing.
