@@ -22,10 +22,10 @@ import io.zk2zk.source.WatchUpkeep;
 import io.zk2zk.walk.TreeWalk;
 import io.zk2zk.zk.ConnectString;
 import io.zk2zk.zk.Reply;
+import io.zk2zk.zk.SidesPrepared;
 import io.zk2zk.zk.StartupException;
 import io.zk2zk.zk.ZkSide;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.zookeeper.KeeperException.Code;
@@ -108,69 +108,12 @@ public final class SyncDaemon implements AutoCloseable {
     source.start(config.startTimeout());
     target.start(config.startTimeout());
     recordSide = recordsOnTarget ? target : source;
-    if (config.run().dryRun()) {
-      log.info(
-          "{}: DRY RUN: every write is decided and written to the monitor log with [dry-run] in"
-              + " EXTRA, none is sent to either ensemble; the same-ensemble probe (a node on T) and"
-              + " the creation of {} are skipped",
-          config.kind().commandName(),
-          SyncScope.MIGRATION_ROOT);
-    } else {
-      refuseSameEnsemble(recordSide, recordsOnTarget ? source : target);
-    }
-    Code rc =
-        config.run().dryRun()
-            ? Code.OK
-            : recordSide.ensureExists(SyncScope.MIGRATION_ROOT, recordSide.replyTimeout());
-    if (rc != Code.OK) {
-      throw new StartupException(
-          "cannot create "
-              + SyncScope.MIGRATION_ROOT
-              + " on T ("
-              + recordSide.connectString()
-              + "): "
-              + rc);
-    }
-    if (config.kind().marksCopies() && !config.run().dryRun()) {
-      startMarking();
-    }
-    if (!recordsOnTarget && !config.run().dryRun()) {
-      // the markers of t_sync's carries (rule 34) live there; a carry re-creates it if need be
-      Code onS = target.ensureExists(SyncScope.MIGRATION_ROOT, target.replyTimeout());
-      if (onS != Code.OK) {
-        log.warn("cannot create {} on S now: {}", SyncScope.MIGRATION_ROOT, onS);
-      }
-    }
-    checkWatchMode();
+    SidesPrepared.prepare(config, source, target);
     if (config.run().highAvailability()) {
       startElection();
       return;
     }
     startSyncing();
-  }
-
-  /**
-   * Creates {@link SyncScope#ORIGIN_MARKS} on T unless it exists, before the first marked copy: the
-   * unmarked nodes created on T after it are T's clients' own (rule 33).
-   */
-  private void startMarking() throws StartupException, InterruptedException {
-    for (String p : List.of(SyncScope.HA_ROOT, SyncScope.ORIGIN_MARKS)) {
-      Code code = target.ensureExists(p, target.replyTimeout());
-      if (code != Code.OK) {
-        throw new StartupException(
-            "cannot create " + p + " on T (" + target.connectString() + "): " + code);
-      }
-    }
-  }
-
-  private void checkWatchMode() throws StartupException {
-    if (config.watchMode() == io.zk2zk.config.WatchMode.PERSISTENT
-        && !source.supportsPersistentWatches()) {
-      throw new StartupException(
-          "--watchMode persistent: the source "
-              + source.connectString()
-              + " does not support persistent watches (ZooKeeper 3.6+); use auto or per-node");
-    }
   }
 
   /** Joins the election on T; the pipeline starts when this instance is elected. */
@@ -376,34 +319,6 @@ public final class SyncDaemon implements AutoCloseable {
       log.warn(
           "--path {} does not exist on the source yet; it will be synced once it appears",
           scope.root());
-    }
-  }
-
-  /** Writes a unique ephemeral on T and looks for it through the other side's session. */
-  private void refuseSameEnsemble(ZkSide t, ZkSide other)
-      throws StartupException, InterruptedException {
-    t.ensureExists(SyncScope.HA_ROOT, t.replyTimeout());
-    String probe = SyncScope.HA_ROOT + "/same-ensemble-probe-" + UUID.randomUUID();
-    Reply created = ZkSide.await(t.createEphemeral(probe, new byte[0]), t.replyTimeout());
-    if (!created.ok()) {
-      log.warn(
-          "could not check whether source and target are the same ensemble: {}", created.code());
-      return;
-    }
-    try {
-      // a follower may lag: make the other session's view current before looking
-      ZkSide.await(other.sync(SyncScope.HA_ROOT), other.replyTimeout());
-      Reply seen = ZkSide.await(other.exists(probe), other.replyTimeout());
-      if (seen.ok()) {
-        throw new StartupException(
-            "source "
-                + source.connectString()
-                + " and target "
-                + target.connectString()
-                + " are the same ensemble; refusing to sync an ensemble onto itself");
-      }
-    } finally {
-      ZkSide.await(t.delete(probe, -1), t.replyTimeout());
     }
   }
 

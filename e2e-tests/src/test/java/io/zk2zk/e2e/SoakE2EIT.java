@@ -44,14 +44,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and say so in their progress lines.
  *
  * <p>System properties: {@code zk2zk.soak.seed} replays a run's choices (timing still differs),
- * {@code zk2zk.soak.seconds} (default 60) the generator's duration, {@code zk2zk.soak.syncInterval}
+ * {@code zk2zk.soak.seconds} (default 45) the generator's duration, {@code zk2zk.soak.syncInterval}
  * (default 10) the daemons' {@code --syncDailyInterval}, {@code zk2zk.soak.srcVersion} / {@code
  * zk2zk.soak.dstVersion} the server versions (default: chosen by the seed).
  */
 @ExtendWith(ProcessScopeExtension.class)
 class SoakE2EIT {
 
-  private static final long SECONDS = Long.getLong("zk2zk.soak.seconds", 60);
+  private static final long SECONDS = Long.getLong("zk2zk.soak.seconds", 45);
   private static final int INTERVAL = Integer.getInteger("zk2zk.soak.syncInterval", 10);
 
   /** Versions the seed chooses from: S is the old ensemble, T the new one. */
