@@ -13,6 +13,7 @@ import io.zk2zk.config.DaemonKind;
 import io.zk2zk.config.RunOptions;
 import io.zk2zk.decide.RecordName;
 import io.zk2zk.decide.SyncScope;
+import io.zk2zk.zk.SidesPrepared;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -47,6 +48,7 @@ class DryRunIT extends TwoServers {
     ((Logger) LoggerFactory.getLogger(AuditLog.LOGGER)).addAppender(monitor);
     runtime.start();
     ((Logger) LoggerFactory.getLogger(SyncDaemon.class)).addAppender(runtime);
+    ((Logger) LoggerFactory.getLogger(SidesPrepared.class)).addAppender(runtime);
   }
 
   @AfterEach
@@ -62,6 +64,7 @@ class DryRunIT extends TwoServers {
     }
     ((Logger) LoggerFactory.getLogger(AuditLog.LOGGER)).detachAppender(monitor);
     ((Logger) LoggerFactory.getLogger(SyncDaemon.class)).detachAppender(runtime);
+    ((Logger) LoggerFactory.getLogger(SidesPrepared.class)).detachAppender(runtime);
   }
 
   private List<String> lines() {
