@@ -114,6 +114,11 @@ class DryRunIT extends TwoServers {
     Trees.create(ephemeralOwner, "/app/moved", "e".getBytes(), CreateMode.EPHEMERAL);
     Trees.createP(onT, SyncScope.MIGRATION_ROOT, null);
     Trees.createP(onT, SyncScope.MIGRATION_ROOT + "/" + RecordName.escape("/gone"), null);
+    // a migration under way: all_sync started marking once; then a client on T made a node of
+    // its own (t_sync would carry it to S, rule 34; all_sync keeps it, rule 33)
+    Trees.createP(onT, SyncScope.HA_ROOT, null);
+    Trees.createP(onT, SyncScope.ORIGIN_MARKS, null);
+    Trees.createP(onT, "/app/t-own", "t");
     // raise S's counter of /q beyond T's: T's next sequential child would sort before copies
     Trees.create(onS, "/q/n-", new byte[0], CreateMode.PERSISTENT_SEQUENTIAL);
     onS.delete("/q/n-0000000003", -1);
@@ -152,9 +157,13 @@ class DryRunIT extends TwoServers {
                         "[EventNodeCreated]\t[success]\t[dry-run]\t[/app/missing/child]",
                         "[EventNodeDataChanged]\t[success]\t[dry-run]\t[/app/differs]",
                         "[EventNodeDeleted]\t[success]\t[dry-run]\t[/app/extra]",
-                        "[EventNodeCreated]\t[success]\t[dry-run]\t[/app/moved]")
+                        "[EventNodeCreated]\t[success]\t[dry-run]\t[/app/moved]",
+                        "[EventNodeCreated]\t[success]\t[dry-run]\t[/app/t-own]")
                     .filteredOn(l -> l.startsWith("SrcNodeCount"))
                     .hasSize(2));
+    assertThat(lines())
+        .as("all_sync keeps a client's node on T (rule 33), even in a dry run")
+        .noneMatch(l -> l.startsWith("[EventNodeDeleted]") && l.endsWith("[/app/t-own]"));
     // nothing was written, so every pass still finds the differences
     assertThat(lines())
         .filteredOn(l -> l.startsWith("SrcNodeCount"))
