@@ -382,19 +382,28 @@ final class DemoRun {
     SortedMap<String, Zk.Node> onS = Zk.snapshot(opsS);
     SortedMap<String, Zk.Node> onT = Zk.snapshot(opsT);
     long ephemeralsOnT = Zk.countEphemeral(onT);
+    long clientNodesOnT = Zk.countClientNodes(opsT, onT);
     Progress t = tail.last(T_SYNC);
-    if (t.src() != ephemeralsOnT) {
+    if (t.src() != ephemeralsOnT + clientNodesOnT) {
       throw new DemoFailure(
           "t_sync counts SrcNodeCount "
               + t.src()
               + " but T holds "
               + ephemeralsOnT
-              + " ephemeral nodes");
+              + " ephemeral nodes and "
+              + clientNodesOnT
+              + " persistent nodes of its clients");
     }
     Console.ok(
         String.format(
-            "both daemons report in sync: all_sync %d = %d, t_sync %d = %d (the %d clients on T)",
-            tail.last(ALL_SYNC).src(), tail.last(ALL_SYNC).dst(), t.src(), t.dst(), ephemeralsOnT),
+            "both daemons report in sync: all_sync %d = %d, t_sync %d = %d (the %d registrations"
+                + " of clients on T and the %d persistent nodes they created there)",
+            tail.last(ALL_SYNC).src(),
+            tail.last(ALL_SYNC).dst(),
+            t.src(),
+            t.dst(),
+            ephemeralsOnT,
+            clientNodesOnT),
         ms);
     List<String> diff = Zk.differences(onS, onT, 5);
     if (!diff.isEmpty()) {

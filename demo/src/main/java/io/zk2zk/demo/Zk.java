@@ -170,6 +170,39 @@ final class Zk {
     return nodes.values().stream().filter(Node::ephemeral).count();
   }
 
+  /** The mark all_sync puts on its copies on T: an ACL entry without rights. */
+  private static final org.apache.zookeeper.data.ACL ORIGIN_MARK =
+      new org.apache.zookeeper.data.ACL(
+          0, new org.apache.zookeeper.data.Id("digest", "zk2zk:copied-from-source"));
+
+  /**
+   * The persistent nodes T's clients created there (no origin mark, created after all_sync started
+   * marking), which t_sync carries to S and counts.
+   */
+  static long countClientNodes(ZooKeeper onT, Map<String, Node> nodes)
+      throws KeeperException, InterruptedException {
+    Stat marks = onT.exists("/zk2zk_ha/origin_marks", false);
+    if (marks == null) {
+      return 0;
+    }
+    long n = 0;
+    for (Map.Entry<String, Node> e : nodes.entrySet()) {
+      if (e.getValue().ephemeral()) {
+        continue;
+      }
+      Stat stat = new Stat();
+      try {
+        if (!onT.getACL(e.getKey(), stat).contains(ORIGIN_MARK)
+            && stat.getCzxid() > marks.getCzxid()) {
+          n++;
+        }
+      } catch (KeeperException.NoNodeException gone) {
+        // deleted meanwhile
+      }
+    }
+    return n;
+  }
+
   /** The sequence suffix of a sequential node's name (its last 10 digits). */
   static long sequenceOf(String name) {
     return Long.parseLong(name.substring(name.length() - 10));
