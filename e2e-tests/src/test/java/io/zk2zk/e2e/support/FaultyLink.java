@@ -238,20 +238,22 @@ public final class FaultyLink implements AutoCloseable {
     } catch (IOException e) {
       // closing anyway
     }
-    for (Connection c : List.copyOf(connections)) {
-      c.reset();
-    }
-    wakeAll();
-    // threads leave the queue as they end; a connection being set up may still add two
+    // every thread is joined until it has terminated; a connection accepted just before the
+    // listener closed may register after a first reset, so every round resets what is there
     long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
-      List<Thread> alive = threads.stream().filter(t -> t != Thread.currentThread()).toList();
+      for (Connection c : List.copyOf(connections)) {
+        c.reset();
+      }
+      wakeAll();
+      List<Thread> alive =
+          threads.stream().filter(t -> t != Thread.currentThread() && t.isAlive()).toList();
       if (alive.isEmpty()) {
         return;
       }
       for (Thread t : alive) {
         try {
-          t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+          t.join(100);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
@@ -296,17 +298,14 @@ public final class FaultyLink implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts a thread of the link. Threads stay listed until they have terminated (a thread that
+   * removed itself on its way out would still be running when {@link #close()} returned); the
+   * terminated ones are dropped as new ones start.
+   */
   private void spawn(String name, Runnable body) {
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                body.run();
-              } finally {
-                threads.remove(Thread.currentThread());
-              }
-            },
-            "faulty-link-" + port + "-" + name);
+    threads.removeIf(t -> t.getState() == Thread.State.TERMINATED);
+    Thread t = new Thread(body, "faulty-link-" + port + "-" + name);
     t.setDaemon(true);
     threads.add(t);
     t.start();
