@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.zk2zk.e2e.support.DaemonProcess;
 import io.zk2zk.e2e.support.E2EConfig;
 import io.zk2zk.e2e.support.InSync;
+import io.zk2zk.e2e.support.MonitorLog;
 import io.zk2zk.e2e.support.ProcessScope;
 import io.zk2zk.e2e.support.ProcessScopeExtension;
 import io.zk2zk.e2e.support.Zk;
@@ -141,10 +142,7 @@ class DistributedQueueE2EIT {
   }
 
   private static void awaitFirstPass(DaemonProcess daemon) {
-    await(daemon.kind() + "'s first pass")
-        .atMost(WITHIN)
-        .failFast("it exited", () -> !daemon.isAlive())
-        .until(() -> daemon.monitorLog().stream().anyMatch(l -> l.contains("SrcNodeCount")));
+    MonitorLog.awaitPasses(daemon, 1, WITHIN);
   }
 
   /** The queue's items; none once a container's reaper removed the empty queue node. */
@@ -166,31 +164,11 @@ class DistributedQueueE2EIT {
 
   private static DaemonProcess allSync(
       ProcessScope scope, ZkServerProcess source, ZkServerProcess target) {
-    return scope.startDaemon(
-        DaemonProcess.Kind.ALL_SYNC,
-        List.of(
-            "start",
-            "--srcAddr",
-            source.connectString(),
-            "--dstAddr",
-            target.connectString(),
-            "--logEnableStdout=false",
-            "--syncDailyInterval",
-            "2"));
+    return scope.startSync(DaemonProcess.Kind.ALL_SYNC, source, target, "--syncDailyInterval", "2");
   }
 
   private static DaemonProcess tSync(
       ProcessScope scope, ZkServerProcess source, ZkServerProcess target) {
-    return scope.startDaemon(
-        DaemonProcess.Kind.T_SYNC,
-        List.of(
-            "start",
-            "--srcAddr",
-            target.connectString(),
-            "--dstAddr",
-            source.connectString(),
-            "--logEnableStdout=false",
-            "--syncDailyInterval",
-            "2"));
+    return scope.startSync(DaemonProcess.Kind.T_SYNC, target, source, "--syncDailyInterval", "2");
   }
 }

@@ -44,14 +44,12 @@ class DubboMigrationE2EIT {
     ZkServerProcess target = scope.startZk(E2EConfig.ZK39);
     Zk s = scope.connect(source);
     Zk t = scope.connect(target);
-    DaemonProcess allSync = daemon(scope, DaemonProcess.Kind.ALL_SYNC, source, target);
-    DaemonProcess tSync = daemon(scope, DaemonProcess.Kind.T_SYNC, target, source);
-    for (DaemonProcess d : List.of(allSync, tSync)) {
-      await(d.kind() + "'s first pass")
-          .atMost(WITHIN)
-          .failFast("it exited", () -> !d.isAlive())
-          .until(() -> !MonitorLog.progress(d.monitorLog()).isEmpty());
-    }
+    DaemonProcess allSync =
+        scope.startSync(DaemonProcess.Kind.ALL_SYNC, source, target, "--syncDailyInterval", "2");
+    DaemonProcess tSync =
+        scope.startSync(DaemonProcess.Kind.T_SYNC, target, source, "--syncDailyInterval", "2");
+    MonitorLog.awaitPasses(allSync, 1, WITHIN);
+    MonitorLog.awaitPasses(tSync, 1, WITHIN);
     Path dir = scope.newDir("dubbo");
 
     DubboProcess provider =
@@ -87,10 +85,7 @@ class DubboMigrationE2EIT {
     }
 
     // the nodes stay on both sides through all_sync's passes, and both sides are in sync
-    int before = MonitorLog.progress(allSync.monitorLog()).size();
-    await("two passes of all_sync")
-        .atMost(WITHIN)
-        .until(() -> MonitorLog.progress(allSync.monitorLog()).size() >= before + 2);
+    MonitorLog.awaitPasses(allSync, 2, WITHIN);
     assertThat(new String(t.getData(mapping), UTF_8)).contains("new-app");
     assertThat(s.getData(METADATA)).isEqualTo(t.getData(METADATA));
     assertThat(new String(s.getData(mapping), UTF_8))
@@ -98,20 +93,5 @@ class DubboMigrationE2EIT {
     InSync.awaitMigrationInSync(s, t, WITHIN, allSync, tSync);
     assertThat(allSync.monitorLog())
         .noneMatch(l -> l.contains("[EventNodeDeleted]") && l.contains("/dubbo/"));
-  }
-
-  private static DaemonProcess daemon(
-      ProcessScope scope, DaemonProcess.Kind kind, ZkServerProcess from, ZkServerProcess to) {
-    return scope.startDaemon(
-        kind,
-        List.of(
-            "start",
-            "--srcAddr",
-            from.connectString(),
-            "--dstAddr",
-            to.connectString(),
-            "--logEnableStdout=false",
-            "--syncDailyInterval",
-            "2"));
   }
 }

@@ -14,7 +14,6 @@ import io.zk2zk.e2e.support.ProcessScopeExtension;
 import io.zk2zk.e2e.support.Zk;
 import io.zk2zk.e2e.support.ZkServerProcess;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.data.Stat;
@@ -35,8 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WritesOnTargetE2EIT {
 
   private static final Duration WITHIN = Duration.ofSeconds(30);
-  private static final List<String> FLAGS =
-      List.of("--logEnableStdout=false", "--syncDailyInterval", "2");
+  private static final String[] INTERVAL = {"--syncDailyInterval", "2"};
 
   private static byte[] bytes(String s) {
     return s.getBytes(UTF_8);
@@ -172,32 +170,17 @@ class WritesOnTargetE2EIT {
 
   private static DaemonProcess allSync(
       ProcessScope scope, ZkServerProcess source, ZkServerProcess target) {
-    return scope.startDaemon(
-        DaemonProcess.Kind.ALL_SYNC,
-        concat(
-            List.of(
-                "start", "--srcAddr", source.connectString(), "--dstAddr", target.connectString()),
-            FLAGS));
+    return scope.startSync(DaemonProcess.Kind.ALL_SYNC, source, target, INTERVAL);
   }
 
   private static DaemonProcess tSync(
       ProcessScope scope, ZkServerProcess source, ZkServerProcess target) {
-    return scope.startDaemon(
-        DaemonProcess.Kind.T_SYNC,
-        concat(
-            List.of(
-                "start", "--srcAddr", target.connectString(), "--dstAddr", source.connectString()),
-            FLAGS));
+    return scope.startSync(DaemonProcess.Kind.T_SYNC, target, source, INTERVAL);
   }
 
   /** Waits for {@code n} more progress lines of {@code daemon}. */
   private static void awaitPasses(DaemonProcess daemon, int n) {
-    int before = MonitorLog.progress(daemon.monitorLog()).size();
-    await(n + " passes of " + daemon.kind())
-        .atMost(WITHIN)
-        .pollInterval(Duration.ofMillis(200))
-        .failFast("the daemon exited", () -> !daemon.isAlive())
-        .until(() -> MonitorLog.progress(daemon.monitorLog()).size() >= before + n);
+    MonitorLog.awaitPasses(daemon, n, WITHIN);
   }
 
   private static String text(Zk zk, String path) throws Exception {
@@ -207,11 +190,5 @@ class WritesOnTargetE2EIT {
   /** The data of the record of {@code path} on T, or null without one. */
   private static String record(Zk t, String path) throws Exception {
     return text(t, "/zk2zk_migration/" + GoQueryEscape.escape(path));
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
   }
 }

@@ -163,13 +163,6 @@ public final class PlanExecutor {
     Verdict v = o.verdict(w.purpose().request());
     String path = w.path();
     switch (w.purpose()) {
-      case RECORD_FIRST -> {
-        if (!v.success()) {
-          // the copy is not written: all_sync must never see a copy without its record
-          audit.write(AuditOperation.EventNodeCreated, false, "record " + o.extra(), path);
-          remarkIfAsked(v, path);
-        }
-      }
       case RESTORE_RECORD -> {
         if (v.success()) {
           log.warn(
@@ -180,8 +173,8 @@ public final class PlanExecutor {
           log.warn("record of {} is missing and could not be restored: {}", path, o.code());
         }
       }
-      case RECORD_CARRYING -> {
-        if (v == Verdict.ALREADY) {
+      case RECORD_FIRST, RECORD_CARRYING -> {
+        if (w.purpose() == Purpose.RECORD_CARRYING && v == Verdict.ALREADY) {
           // the record of an earlier carry, or of the ephemeral the node once was: this carry's
           // token goes in, or its marker would not be recognised after an interruption
           o =

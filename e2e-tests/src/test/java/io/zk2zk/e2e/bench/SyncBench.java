@@ -281,83 +281,56 @@ class SyncBench {
   @Test
   @Order(5)
   void tSyncOf10000EphemeralsOnT(ProcessScope scope) throws Exception {
-    List<ZkServerProcess> servers = BenchServers.start(scope, 4, BenchServers.SMALL_HEAP);
-    ZkServerProcess sServer = servers.get(0);
-    ZkServerProcess tServer = servers.get(1);
-    Zk s = scope.connect(sServer);
-    Zk t = scope.connect(tServer);
-    // the services exist on both sides (all_sync's work); clients register on T
-    BulkWriter.write(s.raw(), services(10, 0, CreateMode.PERSISTENT), 500, 8);
-    BulkWriter.write(t.raw(), services(10, 0, CreateMode.PERSISTENT), 500, 8);
-    DaemonProcess daemon = startDaemon(scope, DaemonProcess.Kind.T_SYNC, tServer, sServer);
-    awaitFirstPass(daemon);
-    long baseline = s.raw().getAllChildrenNumber("/");
-
-    Zk registrar = scope.connect(tServer);
-    Burst b = timedBurst(registrar, services(10, BURST / 10, CreateMode.EPHEMERAL, true));
-    long inSyncAt = awaitCount(s, daemon, c -> c >= baseline + BURST);
-    awaitCopied(t.readTree("/"), s, "/");
-
-    Burst c = pausedBurst(daemon, registrar, providers(10, BURST / 10, BURST / 10, true));
-    long caughtUpAt = awaitCount(s, daemon, n -> n >= baseline + 2 * BURST);
-    awaitCopied(t.readTree("/"), s, "/");
-
-    Ceiling ceiling = ceiling(scope, tServer, servers.get(2));
-    // t_sync writes twice per copy by contract (a record on T, then the copy on S): the same
-    // copier, writing each batch's records on another server before the batch
-    Ceiling withRecords = ceiling(scope, tServer, servers.get(3), servers.get(2));
-    double catchUpRate = c.nodes() / ((caughtUpAt - c.startedAt()) / 1000.0);
-    String scenario = "t_sync: 10,000 ephemerals on T";
-    REPORT.add(burstRow(scenario, b, inSyncAt, ceiling, daemon, tServer));
-    REPORT.add(
-        catchUpRow(
-            scenario,
-            c,
-            caughtUpAt,
-            ceiling,
-            daemon,
-            tServer,
-            String.format(
-                Locale.ROOT,
-                "; the ceiling copier writing each record first: %,.0f nodes/s, ratio to it %.2f",
-                withRecords.rate(),
-                catchUpRate / withRecords.rate())));
+    tSyncBurst(scope, "t_sync: 10,000 ephemerals on T", true);
   }
 
   /**
    * Rule 34: clients on T create persistent nodes of their own, which t_sync carries to S: per node
-   * its record set twice on T, the copy and its marker in one multi on S, and the marker deleted.
+   * its record created and set on T, the copy and its marker in one multi on S, the marker deleted.
    */
   @Test
   @Order(5)
   void tSyncCarriesTenThousandNodesClientsCreateOnT(ProcessScope scope) throws Exception {
+    tSyncBurst(scope, "t_sync: 10,000 clients' nodes on T", false);
+  }
+
+  /**
+   * t_sync copies a burst of nodes clients write on T under services that exist on both sides:
+   * registrations ({@code ephemeral}) or persistent nodes of their own.
+   */
+  private void tSyncBurst(ProcessScope scope, String scenario, boolean ephemeral) throws Exception {
     List<ZkServerProcess> servers = BenchServers.start(scope, 4, BenchServers.SMALL_HEAP);
     ZkServerProcess sServer = servers.get(0);
     ZkServerProcess tServer = servers.get(1);
     Zk s = scope.connect(sServer);
     Zk t = scope.connect(tServer);
+    // the services exist on both sides (all_sync's work)
     BulkWriter.write(s.raw(), services(10, 0, CreateMode.PERSISTENT), 500, 8);
     BulkWriter.write(t.raw(), services(10, 0, CreateMode.PERSISTENT), 500, 8);
-    // what all_sync's first start leaves on T: nodes created after it are clients' own
-    t.createPersistent("/zk2zk_ha", new byte[0]);
-    t.createPersistent("/zk2zk_ha/origin_marks", new byte[0]);
+    if (!ephemeral) {
+      // what all_sync's first start leaves on T: nodes created after it are clients' own
+      t.createPersistent("/zk2zk_ha", new byte[0]);
+      t.createPersistent("/zk2zk_ha/origin_marks", new byte[0]);
+    }
     DaemonProcess daemon = startDaemon(scope, DaemonProcess.Kind.T_SYNC, tServer, sServer);
     awaitFirstPass(daemon);
     long baseline = s.raw().getAllChildrenNumber("/");
 
     Zk client = scope.connect(tServer);
-    Burst b = timedBurst(client, services(10, BURST / 10, CreateMode.PERSISTENT, true));
+    CreateMode mode = ephemeral ? CreateMode.EPHEMERAL : CreateMode.PERSISTENT;
+    Burst b = timedBurst(client, services(10, BURST / 10, mode, true));
     long inSyncAt = awaitCount(s, daemon, c -> c >= baseline + BURST);
     awaitCopied(t.readTree("/"), s, "/");
 
-    Burst c = pausedBurst(daemon, client, providers(10, BURST / 10, BURST / 10, false));
+    Burst c = pausedBurst(daemon, client, providers(10, BURST / 10, BURST / 10, ephemeral));
     long caughtUpAt = awaitCount(s, daemon, n -> n >= baseline + 2 * BURST);
     awaitCopied(t.readTree("/"), s, "/");
 
     Ceiling ceiling = ceiling(scope, tServer, servers.get(2));
+    // t_sync writes a record on T as well as the copy on S: the same copier, writing each
+    // batch's records on another server before the batch
     Ceiling withRecords = ceiling(scope, tServer, servers.get(3), servers.get(2));
     double catchUpRate = c.nodes() / ((caughtUpAt - c.startedAt()) / 1000.0);
-    String scenario = "t_sync: 10,000 clients' nodes on T";
     REPORT.add(burstRow(scenario, b, inSyncAt, ceiling, daemon, tServer));
     REPORT.add(
         catchUpRow(

@@ -52,6 +52,16 @@ public final class MonitorLog {
     return audit("EventNodeDeleted", "success", "", path);
   }
 
+  /** Waits until {@code daemon} has written {@code n} more progress lines, failing if it exits. */
+  public static void awaitPasses(DaemonProcess daemon, int n, java.time.Duration within) {
+    int before = progress(daemon.monitorLog()).size();
+    org.awaitility.Awaitility.await(n + " more passes of " + daemon.kind())
+        .atMost(within)
+        .pollInterval(java.time.Duration.ofMillis(200))
+        .failFast("the daemon exited", () -> !daemon.isAlive())
+        .until(() -> progress(daemon.monitorLog()).size() >= before + n);
+  }
+
   /** How many lines match. */
   public static long count(List<String> lines, Pattern pattern) {
     return lines.stream().filter(line -> pattern.matcher(line).find()).count();

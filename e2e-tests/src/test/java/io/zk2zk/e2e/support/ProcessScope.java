@@ -113,6 +113,25 @@ public final class ProcessScope implements AutoCloseable {
     return register(DaemonProcess.builder(kind, newDir(kind.launcherName())).args(args).start());
   }
 
+  /**
+   * Starts {@code kind} syncing {@code from} to {@code to} as a user does ({@code start --srcAddr
+   * --dstAddr}, its runtime log not on stdout), with {@code more} flags.
+   */
+  public DaemonProcess startSync(
+      DaemonProcess.Kind kind, ZkServerProcess from, ZkServerProcess to, String... more) {
+    List<String> args = new java.util.ArrayList<>();
+    args.addAll(
+        List.of(
+            "start",
+            "--srcAddr",
+            from.connectString(),
+            "--dstAddr",
+            to.connectString(),
+            "--logEnableStdout=false"));
+    args.addAll(List.of(more));
+    return startDaemon(kind, args);
+  }
+
   /** Starts a daemon from a prepared builder (custom working dir or JAVA_OPTS). */
   public DaemonProcess startDaemon(DaemonProcess.Builder builder) {
     return register(builder.start());
