@@ -211,7 +211,9 @@ public final class Applier {
 
   private CompletableFuture<Reply> sendOne(WriteOp op) {
     if (op instanceof WriteOp.Create c) {
-      return c.marker() == null ? side.create(c.path(), c.data(), c.acl()) : side.multi(c.toOps());
+      return c.companion() == null
+          ? side.create(c.path(), c.data(), c.acl())
+          : side.multi(c.toOps());
     }
     if (op instanceof WriteOp.SetAcl a) {
       return side.setAcl(a.path(), a.acl());

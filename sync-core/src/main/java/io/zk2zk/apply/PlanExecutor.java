@@ -6,6 +6,7 @@ import io.zk2zk.config.Credential;
 import io.zk2zk.decide.AclEntry;
 import io.zk2zk.decide.AclRights;
 import io.zk2zk.decide.Action;
+import io.zk2zk.decide.CopyReceipt;
 import io.zk2zk.decide.Decision;
 import io.zk2zk.decide.RecordName;
 import io.zk2zk.decide.SyncScope;
@@ -105,7 +106,9 @@ public final class PlanExecutor {
         PlannedWrite w = sendable.get(i);
         if (follow(w, outs.get(i))) {
           succeeded.set(w.id());
-          if (w.purpose() == Purpose.CREATE || w.purpose() == Purpose.CARRY) {
+          if (w.purpose() == Purpose.CREATE
+              || w.purpose() == Purpose.CARRY
+              || w.purpose() == Purpose.CREATE_WITH_RECEIPT) {
             created.add(w.path());
           }
         }
@@ -144,8 +147,19 @@ public final class PlanExecutor {
             w.path(),
             w.data(),
             copyAcl.of(w.acl()),
-            SyncScope.markerPath(w.path(), carryTokens.get(w.path())));
+            new WriteOp.Create.Companion(
+                SyncScope.markerPath(w.path(), carryTokens.get(w.path())), new byte[0]));
       }
+      case CREATE_WITH_RECEIPT -> {
+        checkRights(w.path(), w.acl());
+        yield new WriteOp.Create(
+            w.path(),
+            w.data(),
+            copyAcl.of(w.acl()),
+            new WriteOp.Create.Companion(
+                SyncScope.receiptPath(w.path()), CopyReceipt.data(w.receiptCzxid()), w.version()));
+      }
+      case DROP_RECEIPT -> new WriteOp.Delete(SyncScope.receiptPath(w.path()), w.version());
       case DROP_MARKER ->
           new WriteOp.Delete(SyncScope.markerPath(w.path(), carryTokens.get(w.path())), -1);
       case SET_DATA -> new WriteOp.SetData(w.path(), w.data());
@@ -189,6 +203,17 @@ public final class PlanExecutor {
           remarkIfAsked(v, path);
         }
       }
+      case DROP_RECEIPT -> {
+        if (!v.success()) {
+          // it names a node S no longer has: a later pass drops it
+          log.warn("copy receipt {} on T not deleted: {}", o.op().path(), o.code());
+          if (o.code() == org.apache.zookeeper.KeeperException.Code.BADVERSION) {
+            dirty.mark(path); // written again since it was read: decide again from fresh reads
+          } else {
+            remarkIfAsked(v, path);
+          }
+        }
+      }
       case DROP_MARKER -> {
         if (!v.success()) {
           // it names a token no record holds any more: it misleads nothing
@@ -206,18 +231,24 @@ public final class PlanExecutor {
           remarkIfAsked(v, path);
         }
       }
-      case CREATE, CARRY -> {
+      case CREATE, CARRY, CREATE_WITH_RECEIPT -> {
         if (v == Verdict.CREATE_ANCESTORS) {
           o = ancestors.createWith((WriteOp.Create) o.op());
           v = o.verdict(w.purpose().request());
         }
-        if (v == Verdict.CREATE_ANCESTORS && w.purpose() == Purpose.CARRY) {
-          // the parents are there: the markers' root on S is not (deleted by hand)
-          ZkSide s = targetWriter.side();
+        if (v == Verdict.CREATE_ANCESTORS && w.purpose() != Purpose.CREATE) {
+          // the parents are there: the companion's root is not (deleted by hand)
+          String root =
+              w.purpose() == Purpose.CARRY ? SyncScope.MIGRATION_ROOT : SyncScope.RECEIPTS;
+          ZkSide side = targetWriter.side();
+          if (w.purpose() == Purpose.CREATE_WITH_RECEIPT) {
+            side.ensureExists(SyncScope.HA_ROOT, side.replyTimeout());
+          }
           log.warn(
-              "{} was missing on S; created it again ({})",
-              SyncScope.MIGRATION_ROOT,
-              s.ensureExists(SyncScope.MIGRATION_ROOT, s.replyTimeout()));
+              "{} was missing on {}; created it again ({})",
+              root,
+              w.purpose() == Purpose.CARRY ? "S" : "T",
+              side.ensureExists(root, side.replyTimeout()));
           o = targetWriter.applyOne(o.op());
           v = o.verdict(w.purpose().request());
         }

@@ -36,10 +36,32 @@ public sealed interface WriteOp {
   }
 
   /**
-   * Create a persistent node with the given ACL; with a {@code marker} path, in one {@code multi}
-   * with that empty node (a carry's marker, rule 34), so that either both exist or neither.
+   * Create a persistent node with the given ACL; with a {@code companion}, in one {@code multi}
+   * with that node (a carry's marker on S, rule 34; a copy's receipt on T, rule 37), so that either
+   * both exist or neither.
    */
-  record Create(String path, byte[] data, List<ACL> acl, String marker) implements WriteOp {
+  record Create(String path, byte[] data, List<ACL> acl, Companion companion) implements WriteOp {
+
+    /**
+     * A node written with another: created with an open ACL, or with {@code version} &ge; 0 set if
+     * it still has that version.
+     */
+    public record Companion(String path, byte[] data, int version) {
+      /** A companion created with the node. */
+      public Companion(String path, byte[] data) {
+        this(path, data, -1);
+      }
+
+      Op toOp() {
+        return version >= 0
+            ? Op.setData(path, data, version)
+            : Op.create(
+                path,
+                data,
+                org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                org.apache.zookeeper.CreateMode.PERSISTENT);
+      }
+    }
 
     public Create(String path, byte[] data, List<ACL> acl) {
       this(path, data, acl, null);
@@ -56,13 +78,13 @@ public sealed interface WriteOp {
           + (data == null ? 0 : data.length)
           + 64
           + acl.size() * 64
-          + (marker == null ? 0 : marker.length() * 3 + 96);
+          + (companion == null ? 0 : companion.path().length() * 3 + companion.data().length + 96);
     }
 
     @Override
     public Op toOp() {
-      if (marker != null) {
-        throw new UnsupportedOperationException("a create with its marker is two multi members");
+      if (companion != null) {
+        throw new UnsupportedOperationException("a create with a companion is two multi members");
       }
       return Op.create(path, data, acl, org.apache.zookeeper.CreateMode.PERSISTENT);
     }
@@ -70,15 +92,7 @@ public sealed interface WriteOp {
     @Override
     public List<Op> toOps() {
       Op node = Op.create(path, data, acl, org.apache.zookeeper.CreateMode.PERSISTENT);
-      return marker == null
-          ? List.of(node)
-          : List.of(
-              node,
-              Op.create(
-                  marker,
-                  new byte[0],
-                  org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                  org.apache.zookeeper.CreateMode.PERSISTENT));
+      return companion == null ? List.of(node) : List.of(node, companion.toOp());
     }
   }
 

@@ -13,13 +13,20 @@ public sealed interface Action {
   /**
    * Create the path on this daemon's target as a persistent node with {@code data}. With {@code
    * withRecord} (t_sync), the record is written on T first, and missing ancestors on the target are
-   * copied from the source.
+   * copied from the source. With a {@code receipt} read (all_sync, sequential names), the copy is
+   * created together with its receipt on T (rule 37), or with an earlier node's receipt rewritten.
    */
-  record Create(String path, byte[] data, boolean withRecord, List<AclEntry> acl)
+  record Create(
+      String path, byte[] data, boolean withRecord, List<AclEntry> acl, CopyReceipt receipt)
       implements Action {
     /** A copy with an open ACL. */
     public Create(String path, byte[] data, boolean withRecord) {
-      this(path, data, withRecord, null);
+      this(path, data, withRecord, null, CopyReceipt.NOT_READ);
+    }
+
+    /** A copy without a receipt. */
+    public Create(String path, byte[] data, boolean withRecord, List<AclEntry> acl) {
+      this(path, data, withRecord, acl, CopyReceipt.NOT_READ);
     }
   }
 
@@ -35,9 +42,19 @@ public sealed interface Action {
 
   /**
    * Delete the path on the target if it still has {@code version}; with {@code withRecord} (t_sync,
-   * rule 31) the record is deleted after the node.
+   * rule 31) the record is deleted after the node, and where all_sync's copy {@code receipt} exists
+   * for the path (rule 37), the receipt after the node.
    */
-  record Delete(String path, int version, boolean withRecord) implements Action {}
+  record Delete(String path, int version, boolean withRecord, CopyReceipt receipt)
+      implements Action {
+    /**
+     * A delete with nothing of the path's to drop after it but, with {@code withRecord}, its
+     * record.
+     */
+    public Delete(String path, int version, boolean withRecord) {
+      this(path, version, withRecord, CopyReceipt.NOT_READ);
+    }
+  }
 
   /**
    * t_sync: write again the missing record of a copy on S whose ephemeral still lives on T, and
@@ -56,6 +73,12 @@ public sealed interface Action {
    * record is written as {@code carried}, and with {@code setData} S's data is set to T's.
    */
   record Claim(String path, boolean setData, byte[] data) implements Action {}
+
+  /**
+   * all_sync, rule 37: drop the copy receipt of a node gone from both sides, if it still has {@code
+   * version}.
+   */
+  record DropReceipt(String path, int version) implements Action {}
 
   /** Delete a record that names nothing t_sync owns any more. */
   record DropRecord(String path) implements Action {}

@@ -1,6 +1,9 @@
 package io.zk2zk.decide;
 
-/** Rules 1–16: all_sync copies S to T. Ephemerals on T belong to t_sync and are never touched. */
+/**
+ * Rules 1–16 and 33–37: all_sync copies S to T, and keeps what clients create on T there.
+ * Ephemerals on T belong to t_sync and are never touched.
+ */
 public final class AllSyncRules implements SyncRules {
 
   @Override
@@ -11,11 +14,7 @@ public final class AllSyncRules implements SyncRules {
     return switch (s.kind()) {
       case PERSISTENT ->
           switch (t.kind()) {
-            case ABSENT ->
-                v.recorded()
-                    // a t_sync copy whose ephemeral just vanished on T: t_sync is removing it
-                    ? new Decision("1-2", new Action.None(p))
-                    : new Decision("1-2", new Action.Create(p, s.data(), false, s.acl()));
+            case ABSENT -> absentOnTarget(v);
             case PERSISTENT -> onBothSides("3", v);
             case EPHEMERAL -> new Decision("4", new Action.None(p));
           };
@@ -30,10 +29,48 @@ public final class AllSyncRules implements SyncRules {
           };
       case ABSENT ->
           switch (t.kind()) {
-            case ABSENT -> new Decision("9-10-13-14", new Action.None(p));
+            case ABSENT ->
+                CopyReceipt.keptFor(p) && v.receipt().exists()
+                    ? new Decision("37", new Action.DropReceipt(p, v.receipt().version()))
+                    : new Decision("9-10-13-14", new Action.None(p));
             case PERSISTENT -> absentOnSource(v);
             case EPHEMERAL -> new Decision("12-16", new Action.None(p));
           };
+    };
+  }
+
+  /**
+   * Persistent on S, absent on T: copied (rules 1–2), unless it is a t_sync copy whose ephemeral
+   * just vanished on T (t_sync is removing it), or a copy a client on T took (rule 37: the receipt
+   * names this very node; t_sync deletes it on S). A node without receipts that S has kept
+   * unchanged since a pass copied it was deleted on T by a client: it is S's, so it is copied
+   * again, and that is a conflict.
+   */
+  private static Decision absentOnTarget(PathView v) {
+    String p = v.path();
+    NodeState s = v.source();
+    if (v.recorded()) {
+      return new Decision("1-2", new Action.None(p));
+    }
+    // only sequential names have receipts; elsewhere a receipt read by mistake means nothing
+    CopyReceipt receipt = CopyReceipt.keptFor(p) ? v.receipt() : CopyReceipt.NOT_READ;
+    return switch (receipt.state()) {
+      case THIS_NODE -> new Decision("37", new Action.None(p));
+      case UNREADABLE ->
+          new Decision(
+              "37",
+              new Action.Keep(
+                  p, "not copied to the target: its copy receipt there cannot be read"));
+      case NOT_READ, NONE, EARLIER_NODE -> {
+        if (receipt.state() == CopyReceipt.State.NOT_READ && CopyReceipt.keptFor(p)) {
+          throw new IllegalArgumentException("rule 1-2/37 needs the copy receipt of " + v);
+        }
+        Action create = new Action.Create(p, s.data(), false, s.acl(), receipt);
+        String rule = receipt.state() == CopyReceipt.State.NOT_READ ? "1-2" : "1-2-37";
+        yield v.sourceSettled()
+            ? new Decision(rule, create, Conflict.deleted("T", "S"))
+            : new Decision(rule, create);
+      }
     };
   }
 
@@ -71,8 +108,12 @@ public final class AllSyncRules implements SyncRules {
   private static Decision absentOnSource(PathView v) {
     String p = v.path();
     return switch (v.provenance()) {
+      // with the receipt of the copy, if it has one (rule 37)
       case COPY_FROM_SOURCE ->
-          new Decision("11-15", new Action.Delete(p, v.target().version(), false));
+          CopyReceipt.keptFor(p)
+              ? new Decision(
+                  "11-15-37", new Action.Delete(p, v.target().version(), false, v.receipt()))
+              : new Decision("11-15", new Action.Delete(p, v.target().version(), false));
       // all_sync reads no carry marker: a landed carry is still one under way to it
       case CREATED_ON_TARGET, LANDED_ON_SOURCE -> new Decision("33", new Action.None(p));
       case CARRIED_TO_SOURCE ->
@@ -93,6 +134,16 @@ public final class AllSyncRules implements SyncRules {
     // absent on S (rules 11-15, 33, 36), or S's data or ACL would overwrite T's (3, 7 or 35)
     return target.isPersistent()
         && (!source.exists() || !source.sameDataAs(target) || source.aclDiffersFrom(target));
+  }
+
+  @Override
+  public boolean needsReceipt(String path, NodeState source, NodeState target) {
+    // rule 37: a copy a client on T took; a copy deleted from T takes its receipt along
+    // and one whose node is gone from both sides is dropped
+    return CopyReceipt.keptFor(path)
+        && !source.isEphemeral()
+        && !target.isEphemeral()
+        && !(source.exists() && target.exists());
   }
 
   @Override

@@ -36,6 +36,20 @@ public final class Conflict {
         + ")";
   }
 
+  /**
+   * The report of a client's deletion on {@code changedOn} of a node {@code owner} owns: it is
+   * created there again.
+   */
+  public static String deleted(String changedOn, String owner) {
+    return "conflict: deleted on "
+        + changedOn
+        + " by a client, but the node is "
+        + owner
+        + "'s; "
+        + owner
+        + "'s node is copied again";
+  }
+
   /** A short, printable description of a node's data. */
   static String describe(byte[] data) {
     if (data == null) {

@@ -11,17 +11,34 @@ import java.util.List;
  * @param version the data version, used to make deletes conditional on what was read
  * @param children child names when they were read, otherwise {@code null}
  * @param acl the node's ACL when it was read ({@code --copyAcl}), otherwise {@code null}
+ * @param czxid the zxid that created the node (which node this is, where a path is reused), 0 when
+ *     absent or not read
  */
 public record NodeState(
-    NodeKind kind, byte[] data, int version, List<String> children, List<AclEntry> acl) {
+    NodeKind kind,
+    byte[] data,
+    int version,
+    List<String> children,
+    List<AclEntry> acl,
+    long czxid) {
 
   public NodeState(NodeKind kind, byte[] data, int version, List<String> children) {
-    this(kind, data, version, children, null);
+    this(kind, data, version, children, null, 0);
+  }
+
+  public NodeState(
+      NodeKind kind, byte[] data, int version, List<String> children, List<AclEntry> acl) {
+    this(kind, data, version, children, acl, 0);
   }
 
   /** The same state with its ACL. */
   public NodeState withAcl(List<AclEntry> acl) {
-    return new NodeState(kind, data, version, children, acl);
+    return new NodeState(kind, data, version, children, acl, czxid);
+  }
+
+  /** The same state, created by {@code czxid}. */
+  public NodeState withCzxid(long czxid) {
+    return new NodeState(kind, data, version, children, acl, czxid);
   }
 
   /** True when both ACLs were read and differ (the order of entries does not matter). */
@@ -64,6 +81,7 @@ public record NodeState(
     return o instanceof NodeState s
         && kind == s.kind
         && version == s.version
+        && czxid == s.czxid
         && Arrays.equals(data, s.data)
         && java.util.Objects.equals(children, s.children)
         && java.util.Objects.equals(acl, s.acl);
@@ -71,7 +89,7 @@ public record NodeState(
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(kind, version, Arrays.hashCode(data), children, acl);
+    return java.util.Objects.hash(kind, version, Arrays.hashCode(data), children, acl, czxid);
   }
 
   @Override

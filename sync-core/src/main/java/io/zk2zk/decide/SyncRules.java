@@ -29,6 +29,14 @@ public interface SyncRules {
     return false;
   }
 
+  /**
+   * True when the rule for these states depends on what T's copy receipt of S's node says (rule
+   * 37); the reader then reads it with the {@code czxid} of S's node.
+   */
+  default boolean needsReceipt(String path, NodeState source, NodeState target) {
+    return false;
+  }
+
   /** True when this daemon counts the source node of {@code view} in SrcNodeCount. */
   boolean countsAsSource(PathView view);
 

@@ -23,6 +23,12 @@ public final class SyncScope {
   public static final String ORIGIN_MARKS = HA_ROOT + "/origin_marks";
 
   /**
+   * Parent of all_sync's copy receipts on T (rule 37), one per copy of a node with a sequential
+   * name, named as the copy's record would be.
+   */
+  public static final String RECEIPTS = HA_ROOT + "/receipts";
+
+  /**
    * Name prefix of the throwaway children all_sync creates and deletes on T to advance a parent's
    * sequence counter; never synced.
    */
@@ -90,14 +96,19 @@ public final class SyncScope {
     return prefix;
   }
 
-  /** The path of the record that names {@code path}. */
   /** The path on S of the marker of a carry of {@code path} with {@code token} (rule 34). */
   public static String markerPath(String path, String token) {
     return MIGRATION_ROOT + "/" + RecordName.markerName(path, token);
   }
 
+  /** The path of the record that names {@code path}. */
   public static String recordPath(String path) {
     return MIGRATION_ROOT + "/" + RecordName.escape(path);
+  }
+
+  /** The path on T of the copy receipt of {@code path} (rule 37). */
+  public static String receiptPath(String path) {
+    return RECEIPTS + "/" + RecordName.escape(path);
   }
 
   /** Joins a parent path and a child name. */

@@ -1,7 +1,7 @@
 package io.zk2zk.decide;
 
 /**
- * Rules 17–32 and 34–36: t_sync copies T's ephemerals to S, and carries the persistent nodes
+ * Rules 17–32 and 34–37: t_sync copies T's ephemerals to S, and carries the persistent nodes
  * clients create on T. In a {@link PathView} of t_sync the source is T and the target is S; the
  * record lives on T.
  */
@@ -28,10 +28,7 @@ public final class TSyncRules implements SyncRules {
           };
       case ABSENT ->
           switch (s.kind()) {
-            case PERSISTENT ->
-                v.recorded()
-                    ? new Decision("31", new Action.Delete(p, s.version(), true))
-                    : new Decision("27", new Action.None(p));
+            case PERSISTENT -> absentOnTargetPersistentOnSource(v);
             // a record naming nothing of ours (nothing on S, or a live ephemeral there) is stale
             case ABSENT ->
                 v.recorded()
@@ -100,6 +97,26 @@ public final class TSyncRules implements SyncRules {
     };
   }
 
+  /**
+   * Absent on T, persistent on S: t_sync's copy of a vanished ephemeral goes with its record (rule
+   * 31); all_sync's copy of S's node that a client on T took (its receipt names S's node as it is
+   * now) is deleted on S (rule 37; all_sync then drops the receipt); anything else is all_sync's
+   * (27).
+   */
+  private static Decision absentOnTargetPersistentOnSource(PathView v) {
+    String p = v.path();
+    NodeState s = v.target();
+    if (v.recorded()) {
+      return new Decision("31", new Action.Delete(p, s.version(), true));
+    }
+    if (v.receipt().state() == CopyReceipt.State.NOT_READ && CopyReceipt.keptFor(p)) {
+      throw new IllegalArgumentException("rule 27/37 needs the copy receipt of " + v);
+    }
+    return CopyReceipt.keptFor(p) && v.receipt().forThisNode()
+        ? new Decision("37", new Action.Delete(p, s.version(), false))
+        : new Decision("27", new Action.None(p));
+  }
+
   private static Decision bothKinds(String p) {
     return new Decision(
         "35",
@@ -116,6 +133,11 @@ public final class TSyncRules implements SyncRules {
   @Override
   public boolean needsProvenance(NodeState source, NodeState target) {
     return source.isPersistent();
+  }
+
+  @Override
+  public boolean needsReceipt(String path, NodeState source, NodeState target) {
+    return CopyReceipt.keptFor(path) && !source.exists() && target.isPersistent();
   }
 
   @Override

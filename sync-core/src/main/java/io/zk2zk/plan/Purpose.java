@@ -20,6 +20,16 @@ public enum Purpose {
   RECORD_CARRIED(Side.RECORDS, Request.SET_RECORD),
   /** A copy created on the target. */
   CREATE(Side.TARGET, Request.CREATE),
+  /**
+   * all_sync, rule 37: a copy of a node with a sequential name, created on T together with its
+   * receipt (created, or an earlier node's set), so that either both are written or neither.
+   */
+  CREATE_WITH_RECEIPT(Side.TARGET, Request.CREATE),
+  /**
+   * all_sync, rule 37: a copy receipt on T dropped once its copy is deleted, or its node is gone
+   * from both sides. Conditional on the version read.
+   */
+  DROP_RECEIPT(Side.RECORDS, Request.DELETE_RECORD),
   /** t_sync, rule 34: a client's node created on S together with the carry's marker. */
   CARRY(Side.TARGET, Request.CREATE),
   /** t_sync, rule 34: the carry's marker, deleted on S once the record says carried. */

@@ -1,6 +1,7 @@
 package io.zk2zk.plan;
 
 import io.zk2zk.decide.Action;
+import io.zk2zk.decide.CopyReceipt;
 import io.zk2zk.decide.Decision;
 import io.zk2zk.decide.RecordName;
 import io.zk2zk.decide.SyncScope;
@@ -20,7 +21,7 @@ import java.util.Set;
  *   <li>creates parents first, then data and ACL updates (a restored record's copy last);
  *   <li>deletes children first;
  *   <li>records after: a carried node's record said {@code carried} once its copy is on S; the
- *       record of a deleted copy, then stale records;
+ *       record or receipt of a deleted node, then stale records;
  *   <li>last, the markers of the carries whose records say carried now.
  * </ol>
  *
@@ -66,6 +67,7 @@ public record WritePlan(List<Decision> alarms, List<Step> steps, int decidedWrit
       List<Action.RestoreRecord> restores = new ArrayList<>();
       List<Action.Claim> claims = new ArrayList<>();
       List<Action.DropRecord> drops = new ArrayList<>();
+      List<Action.DropReceipt> dropReceipts = new ArrayList<>();
       int decided = 0;
       for (Decision d : decisions) {
         Action a = d.action();
@@ -85,6 +87,8 @@ public record WritePlan(List<Decision> alarms, List<Step> steps, int decidedWrit
           restores.add(r);
         } else if (a instanceof Action.DropRecord r) {
           drops.add(r);
+        } else if (a instanceof Action.DropReceipt r) {
+          dropReceipts.add(r);
         } else if (a instanceof Action.Alarm || a instanceof Action.Keep) {
           alarms.add(d);
         }
@@ -123,6 +127,23 @@ public record WritePlan(List<Decision> alarms, List<Step> steps, int decidedWrit
       for (int i = 0; i < creates.size(); i++) {
         Action.Create c = creates.get(i);
         boolean carry = carries.contains(c.path());
+        CopyReceipt receipt = c.receipt();
+        if (receipt.state() == CopyReceipt.State.NONE
+            || receipt.state() == CopyReceipt.State.EARLIER_NODE) {
+          // an earlier node's receipt is set, not deleted and created: its version only grows
+          PlannedWrite w =
+              new PlannedWrite(
+                  next++,
+                  Purpose.CREATE_WITH_RECEIPT,
+                  -1,
+                  c.path(),
+                  c.data(),
+                  c.acl(),
+                  receipt.version(),
+                  receipt.sourceCzxid());
+          copies.add(w);
+          continue;
+        }
         PlannedWrite copy =
             add(
                 copies,
@@ -172,6 +193,19 @@ public record WritePlan(List<Decision> alarms, List<Step> steps, int decidedWrit
         if (d.withRecord()) {
           add(recordsAfter, Purpose.RECORD_AFTER_DELETE, del.id(), d.path(), null, null, -1);
         }
+        if (d.receipt().exists()) {
+          add(
+              recordsAfter,
+              Purpose.DROP_RECEIPT,
+              del.id(),
+              d.path(),
+              null,
+              null,
+              d.receipt().version());
+        }
+      }
+      for (Action.DropReceipt r : dropReceipts) {
+        add(recordsAfter, Purpose.DROP_RECEIPT, -1, r.path(), null, null, r.version());
       }
       for (Action.DropRecord r : drops) {
         add(recordsAfter, Purpose.DROP_RECORD, -1, r.path(), null, null, -1);

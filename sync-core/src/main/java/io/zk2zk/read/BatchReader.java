@@ -2,11 +2,13 @@ package io.zk2zk.read;
 
 import io.zk2zk.config.DaemonKind;
 import io.zk2zk.decide.Action;
+import io.zk2zk.decide.CopyReceipt;
 import io.zk2zk.decide.Decision;
 import io.zk2zk.decide.PathView;
 import io.zk2zk.decide.Provenance;
 import io.zk2zk.decide.SyncRules;
 import io.zk2zk.decide.SyncScope;
+import io.zk2zk.records.CopyReceipts;
 import io.zk2zk.records.MigrationRecords;
 import io.zk2zk.records.OriginMarks;
 import io.zk2zk.records.RecordListing;
@@ -43,6 +45,7 @@ public final class BatchReader {
   private final UnreadableNodes unreadable;
   private final boolean withAcl;
   private final OriginMarks origins;
+  private final CopyReceipts receipts;
   private final SourceHorizon horizon;
 
   /**
@@ -66,6 +69,7 @@ public final class BatchReader {
       SourceHorizon horizon) {
     this.horizon = horizon;
     this.origins = new OriginMarks(kind.recordsOnTarget() ? target : source);
+    this.receipts = new CopyReceipts(kind.recordsOnTarget() ? target : source);
     this.source = source;
     this.target = target;
     this.kind = kind;
@@ -168,13 +172,14 @@ public final class BatchReader {
   }
 
   /**
-   * Adds where T's node came from to the views whose rule asks for it (rules 33–36). t_sync, whose
-   * source is T, then reads S for the nodes a client created on T: S is not read for the copies
-   * all_sync makes, which are nearly all the persistent nodes on T. A view whose S node cannot be
-   * read is reported and left out.
+   * Adds where T's node came from to the views whose rule asks for it (rules 33–36), and what
+   * all_sync's copy receipts say (rule 37). t_sync, whose source is T, then reads S for the nodes a
+   * client created on T: S is not read for the copies all_sync makes, which are nearly all the
+   * persistent nodes on T. A view whose S node cannot be read is reported and left out.
    */
   public void withProvenance(List<PathView> views)
       throws SideUnavailableException, InterruptedException {
+    withReceipts(views);
     List<String> asked = new ArrayList<>();
     for (PathView v : views) {
       if (rules.needsProvenance(v.source(), v.target())) {
@@ -191,6 +196,26 @@ public final class BatchReader {
       readTargetOfClientNodes(views);
       landedCarries(views, marks.carryTokens());
     }
+  }
+
+  /** Adds what all_sync's copy receipts on T say to the views whose rule asks (rule 37). */
+  private void withReceipts(List<PathView> views)
+      throws SideUnavailableException, InterruptedException {
+    Map<String, Long> asked = null;
+    for (PathView v : views) {
+      if (rules.needsReceipt(v.path(), v.source(), v.target())) {
+        if (asked == null) {
+          asked = new HashMap<>();
+        }
+        // the receipt names S's node: all_sync's source, t_sync's target
+        asked.put(v.path(), kind.recordsOnTarget() ? v.source().czxid() : v.target().czxid());
+      }
+    }
+    if (asked == null) {
+      return;
+    }
+    Map<String, CopyReceipt> found = receipts.read(asked);
+    views.replaceAll(v -> found.containsKey(v.path()) ? v.withReceipt(found.get(v.path())) : v);
   }
 
   /**

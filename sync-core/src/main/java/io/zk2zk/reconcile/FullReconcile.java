@@ -17,6 +17,7 @@ import io.zk2zk.metrics.SyncMetrics;
 import io.zk2zk.read.BatchReader;
 import io.zk2zk.read.SourceHorizon;
 import io.zk2zk.records.CarryMarkers;
+import io.zk2zk.records.CopyReceipts;
 import io.zk2zk.records.MigrationRecords;
 import io.zk2zk.records.RecordListing;
 import io.zk2zk.source.DirtyPaths;
@@ -73,6 +74,7 @@ public final class FullReconcile {
   private final Set<String> reportedBadRecords = new HashSet<>();
   private final ReconcileProgress progress;
   private final CarryMarkers markers;
+  private final CopyReceipts receipts;
 
   /**
    * @param counters all_sync's sequence counters (null for t_sync)
@@ -93,6 +95,7 @@ public final class FullReconcile {
       AuditLog audit,
       SyncMetrics metrics) {
     this.markers = markers;
+    this.receipts = new CopyReceipts(records.side());
     this.kind = config.kind();
     this.rules = kind.rules();
     this.scope = scope;
@@ -137,6 +140,10 @@ public final class FullReconcile {
         if (swept > 0) {
           log.info("removed {} carry marker(s) on S that no carry under way names", swept);
         }
+      }
+      // rule 37: copies taken on T, receipts of nodes gone, seen while the daemon was not looking
+      for (String p : receipts.paths(scope)) {
+        dirty.mark(p);
       }
       long before = pass.changed;
       pass.changed +=

@@ -20,6 +20,14 @@ public final class Classifier {
     DifferenceKind kind;
     String detail;
     if (a instanceof Action.None) {
+      if (view.receipt().forThisNode() && view.source().exists() && !view.target().exists()) {
+        // all_sync waits for t_sync to delete it on S: not in sync until it has
+        return of(
+            DifferenceKind.EXTRA,
+            view,
+            decision.rule(),
+            "on the source only: taken on T by a client (rule 37), not deleted on S yet");
+      }
       return null;
     } else if (a instanceof Action.Create) {
       kind = DifferenceKind.MISSING;
@@ -41,14 +49,19 @@ public final class Classifier {
     } else if (a instanceof Action.Delete d) {
       kind = DifferenceKind.EXTRA;
       detail =
-          !d.withRecord()
-              ? "on the target only, absent on the source"
-              : view.target().isPersistent() && view.provenance().createdOnTarget()
-                  ? "a client's node carried to the source, deleted there since"
-                  : "a t_sync copy whose node is gone from T";
+          view.receipt().forThisNode() && !view.source().exists()
+              ? "taken on T by a client (rule 37), not deleted on S yet"
+              : !d.withRecord()
+                  ? "on the target only, absent on the source"
+                  : view.target().isPersistent() && view.provenance().createdOnTarget()
+                      ? "a client's node carried to the source, deleted there since"
+                      : "a t_sync copy whose node is gone from T";
     } else if (a instanceof Action.RestoreRecord r) {
       kind = DifferenceKind.MISSING_RECORD;
       detail = "t_sync copy without its record" + (r.setData() ? ", and data differs" : "");
+    } else if (a instanceof Action.DropReceipt) {
+      kind = DifferenceKind.STRAY_RECORD;
+      detail = "copy receipt naming a node gone from both sides";
     } else if (a instanceof Action.DropRecord) {
       kind = DifferenceKind.STRAY_RECORD;
       detail = "record naming nothing t_sync owns";

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a daemon checks and creates on both ensembles before it syncs: that they are two ensembles,
- * {@code /zk2zk_migration} on T, all_sync's origin-mark epoch on T, t_sync's carry-marker root on
- * S, and a watch mode the source supports. A dry run creates nothing.
+ * {@code /zk2zk_migration} on T, all_sync's origin-mark epoch and copy receipts' root on T,
+ * t_sync's carry-marker root on S, and a watch mode the source supports. A dry run creates nothing.
  */
 public final class SidesPrepared {
 
@@ -41,8 +41,9 @@ public final class SidesPrepared {
       refuseSameEnsemble(t, s, source, target);
       ensure(t, List.of(SyncScope.MIGRATION_ROOT));
       if (config.kind().marksCopies()) {
-        // before the first marked copy: unmarked nodes created on T after it are clients' own
-        ensure(t, List.of(SyncScope.HA_ROOT, SyncScope.ORIGIN_MARKS));
+        // before the first marked copy: unmarked nodes created on T after it are clients' own;
+        // and where the receipts of copies of sequential nodes go (rule 37)
+        ensure(t, List.of(SyncScope.HA_ROOT, SyncScope.ORIGIN_MARKS, SyncScope.RECEIPTS));
       }
       if (!recordsOnTarget) {
         // the markers of t_sync's carries (rule 34); a carry creates it again if need be

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The all_sync table of docs/sync-rules.md (rules 1–16, 33, 35 and 36), one row per rule, plus the
+ * The all_sync table of docs/sync-rules.md (rules 1–16 and 33–37), one row per rule, plus the
  * progress counts. A row without a provenance is about a copy from S, the common case.
  */
 class AllSyncRulesTest {
@@ -438,7 +438,133 @@ class AllSyncRulesTest {
             new Action.None(P),
             false,
             false));
+    // 37: a sequential name (a queue item): the copy goes with a receipt naming S's node, and a
+    // copy a client on T took is not made again.
+    rows.add(
+        receiptRow(
+            "37",
+            "P on S, absent on T, no receipt → create the copy with its receipt",
+            pers("job"),
+            NodeState.ABSENT,
+            receipt(CopyReceipt.State.NONE, -1),
+            new Action.Create(Q, bytes("job"), false, null, receipt(CopyReceipt.State.NONE, -1)),
+            true,
+            false));
+    rows.add(
+        receiptRow(
+            "37",
+            "P on S, absent on T, an earlier node's receipt → create the copy, the receipt set",
+            pers("job"),
+            NodeState.ABSENT,
+            receipt(CopyReceipt.State.EARLIER_NODE, 4),
+            new Action.Create(
+                Q, bytes("job"), false, null, receipt(CopyReceipt.State.EARLIER_NODE, 4)),
+            true,
+            false));
+    rows.add(
+        receiptRow(
+            "37",
+            "P on S, absent on T, its receipt → nothing (taken on T; t_sync deletes it on S)",
+            pers("job"),
+            NodeState.ABSENT,
+            receipt(CopyReceipt.State.THIS_NODE, 0),
+            new Action.None(Q),
+            true,
+            false));
+    rows.add(
+        receiptRow(
+            "37",
+            "P on S, absent on T, receipt unreadable → kept uncopied, with a reason",
+            pers("job"),
+            NodeState.ABSENT,
+            receipt(CopyReceipt.State.UNREADABLE, -1),
+            new Action.Keep(Q, "receipt unreadable"),
+            true,
+            false));
+    rows.add(
+        receiptRow(
+            "37",
+            "absent on S, P copy on T with a receipt → delete the copy, then the receipt",
+            NodeState.ABSENT,
+            persV("job", 2),
+            receipt(CopyReceipt.State.EARLIER_NODE, 0),
+            new Action.Delete(Q, 2, false, receipt(CopyReceipt.State.EARLIER_NODE, 0)),
+            false,
+            true));
+    rows.add(
+        receiptRow(
+            "37",
+            "absent on both sides, a receipt → drop the receipt",
+            NodeState.ABSENT,
+            NodeState.ABSENT,
+            receipt(CopyReceipt.State.EARLIER_NODE, 3),
+            new Action.DropReceipt(Q, 3),
+            false,
+            false));
+    rows.add(
+        receiptRow(
+            "9",
+            "absent on both sides, no receipt → nothing",
+            NodeState.ABSENT,
+            NodeState.ABSENT,
+            receipt(CopyReceipt.State.NONE, -1),
+            new Action.None(Q),
+            false,
+            false));
     return rows.stream();
+  }
+
+  /** A queue item's path: a sequential name, whose copies have receipts (rule 37). */
+  static final String Q = "/queue/item-0000000007";
+
+  static CopyReceipt receipt(CopyReceipt.State state, int version) {
+    return new CopyReceipt(state, 0x100, version);
+  }
+
+  static Row receiptRow(
+      String rule,
+      String title,
+      NodeState s,
+      NodeState t,
+      CopyReceipt receipt,
+      Action expected,
+      boolean src,
+      boolean dst) {
+    return new Row(
+        rule,
+        Set.of(rule),
+        title,
+        new PathView(Q, s, t, false, Provenance.COPY_FROM_SOURCE, false, receipt),
+        expected,
+        src,
+        dst);
+  }
+
+  @Test
+  void rule37ReceiptsAreAskedForSequentialNamesOnly() {
+    assertThat(CopyReceipt.keptFor("/queue/item-0000000007")).isTrue();
+    assertThat(CopyReceipt.keptFor("/queue/0000000007")).isTrue();
+    assertThat(CopyReceipt.keptFor("/queue/item-000000007")).isFalse(); // nine digits
+    assertThat(CopyReceipt.keptFor("/0000/item")).isFalse();
+    assertThat(rules.needsReceipt(Q, pers("x"), NodeState.ABSENT)).isTrue();
+    assertThat(rules.needsReceipt(Q, pers("x"), pers("x"))).isFalse();
+    assertThat(rules.needsReceipt(Q, eph("x"), NodeState.ABSENT)).isFalse();
+    assertThat(rules.needsReceipt(P, pers("x"), NodeState.ABSENT)).isFalse();
+    // a reader that forgot to ask fails loudly rather than copying a taken item again
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> rules.decide(new PathView(Q, pers("x"), NodeState.ABSENT, false)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void rule1ACopyOfSDeletedOnTIsCopiedAgainAsAConflictWhereSIsKnownUnchanged() {
+    Decision d =
+        rules.decide(
+            new PathView(P, pers("s"), NodeState.ABSENT, false, Provenance.NOT_READ, true));
+    assertAction(d.action(), new Action.Create(P, bytes("s"), false));
+    assertThat(d.conflict())
+        .isEqualTo(
+            "conflict: deleted on T by a client, but the node is S's; S's node is copied again");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -560,6 +686,13 @@ class AllSyncRulesTest {
                     rules.decide(v.withRecorded(true)).action(),
                     rules.decide(v.withRecorded(false)).action());
               }
+              if (!rules.needsReceipt(v.path(), v.source(), v.target())) {
+                for (CopyReceipt.State st : CopyReceipt.State.values()) {
+                  assertAction(
+                      rules.decide(v.withReceipt(new CopyReceipt(st, 1, 0))).action(),
+                      rules.decide(v).action());
+                }
+              }
               if (!rules.needsProvenance(v.source(), v.target())) {
                 for (Provenance p : Provenance.values()) {
                   assertAction(
@@ -596,12 +729,16 @@ class AllSyncRulesTest {
       Action.Create a = (Action.Create) actual;
       assertThat(a.data()).as(w + "create data").isEqualTo(c.data());
       assertThat(a.withRecord()).as(w + "withRecord").isEqualTo(c.withRecord());
+      assertThat(a.receipt()).as(w + "create's receipt").isEqualTo(c.receipt());
+    } else if (expected instanceof Action.DropReceipt c) {
+      assertThat(actual).as(w + "drop receipt").isEqualTo(c);
     } else if (expected instanceof Action.SetData c) {
       assertThat(((Action.SetData) actual).data()).as(w + "setData data").isEqualTo(c.data());
     } else if (expected instanceof Action.Delete c) {
       Action.Delete a = (Action.Delete) actual;
       assertThat(a.version()).as(w + "delete version").isEqualTo(c.version());
       assertThat(a.withRecord()).as(w + "withRecord").isEqualTo(c.withRecord());
+      assertThat(a.receipt()).as(w + "delete's receipt").isEqualTo(c.receipt());
     } else if (expected instanceof Action.RestoreRecord c) {
       Action.RestoreRecord a = (Action.RestoreRecord) actual;
       assertThat(a.setData()).as(w + "restore sets data").isEqualTo(c.setData());

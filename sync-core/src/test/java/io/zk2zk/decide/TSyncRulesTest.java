@@ -465,7 +465,74 @@ class TSyncRulesTest {
             new Action.None(P),
             true,
             false));
+    // 37: all_sync's copy of a queue item on S that a client on T took: its receipt names S's
+    // node as it is now, so the item goes from S too (version read on S); all_sync then drops
+    // the receipt. Without it, or with an earlier node's, S's node is all_sync's (27).
+    rows.add(
+        receiptRow(
+            "37",
+            "absent on T, P on S, its receipt → delete on S",
+            persV("job", 4),
+            AllSyncRulesTest.receipt(CopyReceipt.State.THIS_NODE, 0),
+            new Action.Delete(Q, 4, false)));
+    rows.add(
+        receiptRow(
+            "27",
+            "absent on T, P on S, an earlier node's receipt → nothing",
+            persV("job", 4),
+            AllSyncRulesTest.receipt(CopyReceipt.State.EARLIER_NODE, 0),
+            new Action.None(Q)));
+    rows.add(
+        receiptRow(
+            "27",
+            "absent on T, P on S, no receipt → nothing (not copied yet)",
+            persV("job", 4),
+            AllSyncRulesTest.receipt(CopyReceipt.State.NONE, -1),
+            new Action.None(Q)));
+    rows.add(
+        receiptRow(
+            "27",
+            "absent on T, P on S, receipt unreadable → nothing",
+            persV("job", 4),
+            AllSyncRulesTest.receipt(CopyReceipt.State.UNREADABLE, -1),
+            new Action.None(Q)));
     return rows.stream();
+  }
+
+  static final String Q = AllSyncRulesTest.Q;
+
+  static Row receiptRow(
+      String rule, String title, NodeState onS, CopyReceipt receipt, Action expected) {
+    return new Row(
+        rule,
+        Set.of(rule),
+        title,
+        new PathView(Q, NodeState.ABSENT, onS, false, Provenance.NOT_READ, false, receipt),
+        expected,
+        false,
+        false);
+  }
+
+  @Test
+  void rule37AskedForSequentialNamesAbsentOnTOnly() {
+    assertThat(rules.needsReceipt(Q, NodeState.ABSENT, pers("x"))).isTrue();
+    assertThat(rules.needsReceipt(Q, pers("x"), NodeState.ABSENT)).isFalse();
+    assertThat(rules.needsReceipt(P, NodeState.ABSENT, pers("x"))).isFalse();
+    // a recorded path is t_sync's own copy (rule 31), whatever a receipt says
+    Decision d =
+        rules.decide(
+            new PathView(
+                Q,
+                NodeState.ABSENT,
+                persV("x", 2),
+                true,
+                Provenance.NOT_READ,
+                false,
+                AllSyncRulesTest.receipt(CopyReceipt.State.THIS_NODE, 0)));
+    assertAction(d.action(), new Action.Delete(Q, 2, true));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> rules.decide(new PathView(Q, NodeState.ABSENT, persV("x", 2), false)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -512,6 +579,13 @@ class TSyncRulesTest {
                     rules.decide(v.withRecorded(true)).action(),
                     rules.decide(v.withRecorded(false)).action());
               }
+              if (!rules.needsReceipt(v.path(), v.source(), v.target())) {
+                for (CopyReceipt.State st : CopyReceipt.State.values()) {
+                  assertAction(
+                      rules.decide(v.withReceipt(new CopyReceipt(st, 1, 0))).action(),
+                      rules.decide(v).action());
+                }
+              }
               if (!rules.needsProvenance(v.source(), v.target())) {
                 for (Provenance p : Provenance.values()) {
                   assertAction(
@@ -542,7 +616,8 @@ class TSyncRulesTest {
 
   @Test
   void deletesOnSOnlyWithARecord() {
-    // Deleting section: t_sync deletes on S only paths that hold a record (rule 31).
+    // Deleting section: t_sync deletes on S only paths that hold a record (rule 31), or whose
+    // copy a client on T took (rule 37, below: a sequential name with its receipt).
     for (NodeState t : List.of(NodeState.ABSENT, pers("x"), eph("x"))) {
       for (NodeState s : List.of(NodeState.ABSENT, persV("y", 2), ephV("y", 2))) {
         for (Provenance p : knownProvenances(t)) {

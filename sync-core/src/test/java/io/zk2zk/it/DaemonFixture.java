@@ -13,6 +13,20 @@ import java.time.Duration;
 public final class DaemonFixture {
   private DaemonFixture() {}
 
+  /** The sum of a counter of {@code d}'s metrics over its labels, as a scrape shows it. */
+  public static double counter(io.zk2zk.SyncDaemon d, String name) {
+    return d.metrics().registry().scrape().stream()
+        .filter(m -> m.getMetadata().getPrometheusName().equals(name))
+        .flatMap(
+            m ->
+                ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m)
+                    .getDataPoints().stream())
+        .mapToDouble(
+            io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot
+                ::getValue)
+        .sum();
+  }
+
   public static SyncConfig config(
       DaemonKind kind, String src, String dst, String path, int intervalSeconds) {
     return config(kind, src, dst, path, intervalSeconds, WatchMode.AUTO);

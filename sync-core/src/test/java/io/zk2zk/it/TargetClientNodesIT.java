@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.zk2zk.SyncDaemon;
 import io.zk2zk.audit.AuditLog;
 import io.zk2zk.config.DaemonKind;
@@ -87,13 +86,8 @@ class TargetClientNodesIT extends TwoServers {
     return data(onT, SyncScope.MIGRATION_ROOT + "/" + RecordName.escape(path));
   }
 
-  /** A counter of {@code d}'s metrics, as a scrape shows it. */
   private static double counter(SyncDaemon d, String name) {
-    return d.metrics().registry().scrape().stream()
-        .filter(m -> m.getMetadata().getPrometheusName().equals(name))
-        .flatMap(m -> ((CounterSnapshot) m).getDataPoints().stream())
-        .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue)
-        .sum();
+    return DaemonFixture.counter(d, name);
   }
 
   /** Waits for {@code n} more complete passes of each daemon. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zk2zk.decide.AclEntry;
 import io.zk2zk.decide.Action;
+import io.zk2zk.decide.CopyReceipt;
 import io.zk2zk.decide.Decision;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -118,6 +119,31 @@ class WritePlanTest {
                 "RECORDS: RECORD_CARRIED /m/a, RECORD_CARRIED /m/b",
                 "TARGET: SET_DATA /m/a <- RECORD_CARRIED /m/a")),
         new Row(
+            "rule 37: a queue item's copy goes with its receipt; a deleted copy's receipt goes"
+                + " after it; a receipt of a node gone from both sides goes",
+            List.of(
+                d(
+                    "1-2-37",
+                    new Action.Create(
+                        "/q/i-0000000002",
+                        data("job"),
+                        false,
+                        null,
+                        new CopyReceipt(CopyReceipt.State.NONE, 9, -1))),
+                d(
+                    "11-15-37",
+                    new Action.Delete(
+                        "/q/i-0000000001",
+                        2,
+                        false,
+                        new CopyReceipt(CopyReceipt.State.EARLIER_NODE, 0, 5))),
+                d("37", new Action.DropReceipt("/q/i-0000000000", 1))),
+            List.of(
+                "TARGET: CREATE_WITH_RECEIPT /q/i-0000000002",
+                "TARGET: DELETE /q/i-0000000001",
+                "RECORDS: DROP_RECEIPT /q/i-0000000001 <- DELETE /q/i-0000000001,"
+                    + " DROP_RECEIPT /q/i-0000000000")),
+        new Row(
             "rules 25–30 and 32: stale records go last, after the deletes",
             List.of(d("25-30", new Action.DropRecord("/gone")), delete("/x")),
             List.of("TARGET: DELETE /x", "RECORDS: DROP_RECORD /gone")),
@@ -176,6 +202,32 @@ class WritePlanTest {
     assertThat(w.data()).isEqualTo(data("x"));
     assertThat(w.acl()).isEqualTo(acl);
     assertThat(w.requires()).isEqualTo(-1);
+  }
+
+  @Test
+  void rule37ACopysReceiptNamesSsNodeAndAnEarlierNodesIsSetAtTheVersionRead() {
+    WritePlan plan =
+        WritePlan.of(
+            List.of(
+                d(
+                    "1-2-37",
+                    new Action.Create(
+                        "/q/i-0000000002",
+                        data("job"),
+                        false,
+                        null,
+                        new CopyReceipt(CopyReceipt.State.EARLIER_NODE, 77, 3))),
+                d(
+                    "11-15-37",
+                    new Action.Delete(
+                        "/q/i-0000000001",
+                        2,
+                        false,
+                        new CopyReceipt(CopyReceipt.State.EARLIER_NODE, 0, 5)))));
+    PlannedWrite copy = plan.steps().get(0).writes().get(0);
+    assertThat(copy.receiptCzxid()).isEqualTo(77);
+    assertThat(copy.version()).as("the earlier receipt's version").isEqualTo(3);
+    assertThat(plan.steps().get(2).writes().get(0).version()).isEqualTo(5);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zk2zk.decide.AclEntry;
 import io.zk2zk.decide.AllSyncRules;
+import io.zk2zk.decide.CopyReceipt;
 import io.zk2zk.decide.NodeState;
 import io.zk2zk.decide.PathView;
 import io.zk2zk.decide.Provenance;
@@ -78,6 +79,33 @@ class ClassifierTest {
     assertThat(kind(ALL_SYNC, ABSENT, p("y"), false, Provenance.UNKNOWN))
         .isEqualTo(DifferenceKind.KEPT);
     assertThat(kind(ALL_SYNC, e("x"), e("x"), false)).isEqualTo(DifferenceKind.CONFLICT);
+  }
+
+  @Test
+  void rule37AQueueItemTakenOnTIsNotInSyncUntilItIsGoneFromS() {
+    String q = "/queue/item-0000000003";
+    CopyReceipt itsReceipt = new CopyReceipt(CopyReceipt.State.THIS_NODE, 5, 0);
+    PathView allSync =
+        new PathView(q, p("job"), ABSENT, false, Provenance.NOT_READ, false, itsReceipt);
+    Difference onS = Classifier.classify(allSync, ALL_SYNC.decide(allSync));
+    assertThat(onS.kind()).isEqualTo(DifferenceKind.EXTRA);
+    assertThat(onS.detail())
+        .isEqualTo("on the source only: taken on T by a client (rule 37), not deleted on S yet");
+    PathView tSync =
+        new PathView(q, ABSENT, p("job"), false, Provenance.NOT_READ, false, itsReceipt);
+    assertThat(Classifier.classify(tSync, T_SYNC.decide(tSync)).kind())
+        .isEqualTo(DifferenceKind.EXTRA);
+    PathView stale =
+        new PathView(
+            q,
+            ABSENT,
+            ABSENT,
+            false,
+            Provenance.NOT_READ,
+            false,
+            new CopyReceipt(CopyReceipt.State.EARLIER_NODE, 0, 2));
+    assertThat(Classifier.classify(stale, ALL_SYNC.decide(stale)).kind())
+        .isEqualTo(DifferenceKind.STRAY_RECORD);
   }
 
   @Test
