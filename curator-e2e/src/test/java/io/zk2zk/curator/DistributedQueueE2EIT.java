@@ -31,10 +31,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A Curator {@code DistributedQueue} shared across the migration (issue 13): its producer already
- * moved to T (ZooKeeper 3.9), its consumer still on S (3.5), both packaged daemons running with
- * passes every 2 s. 1,000 jobs are produced while the daemons run, and each daemon is killed and
- * started again in the middle: every job is consumed exactly once, none is lost, and both sides end
- * without items and in sync.
+ * moved to T (ZooKeeper 3.9) and its consumer still on S (3.5), and the other way round; both
+ * packaged daemons running with passes every 2 s. 1,000 jobs are produced while the daemons run,
+ * and each daemon is killed and started again in the middle: every job is consumed exactly once,
+ * none is lost, and both sides end without items and in sync.
  */
 @ExtendWith(ProcessScopeExtension.class)
 class DistributedQueueE2EIT {
@@ -72,6 +72,21 @@ class DistributedQueueE2EIT {
   @Test
   void jobsProducedOnTAreConsumedOnSExactlyOnceAcrossDaemonKills(ProcessScope scope)
       throws Exception {
+    runQueue(scope, false);
+  }
+
+  /**
+   * The other way round: the producer still on S, the consumer moved to T. all_sync copies each job
+   * with its receipt, t_sync deletes on S the jobs taken on T (rule 37); all_sync is killed right
+   * after a burst of puts (while it copies them), t_sync while it deletes taken jobs on S.
+   */
+  @Test
+  void jobsProducedOnSAreConsumedOnTExactlyOnceAcrossDaemonKills(ProcessScope scope)
+      throws Exception {
+    runQueue(scope, true);
+  }
+
+  private void runQueue(ProcessScope scope, boolean producedOnS) throws Exception {
     ZkServerProcess source = scope.startZk(E2EConfig.ZK35);
     ZkServerProcess target = scope.startZk(E2EConfig.ZK39);
     Zk s = scope.connect(source);
@@ -86,30 +101,49 @@ class DistributedQueueE2EIT {
     Consumer consumer = new Consumer();
     try (CuratorFramework onS = curator(source);
         CuratorFramework onT = curator(target);
-        DistributedQueue<String> consuming =
-            QueueBuilder.builder(onS, consumer, TEXT, QUEUE).buildQueue();
         DistributedQueue<String> producing =
-            QueueBuilder.builder(onT, null, TEXT, QUEUE).putInBackground(false).buildQueue()) {
-      consuming.start();
+            QueueBuilder.builder(producedOnS ? onS : onT, null, TEXT, QUEUE)
+                .putInBackground(false)
+                .buildQueue();
+        DistributedQueue<String> consuming =
+            QueueBuilder.builder(producedOnS ? onT : onS, consumer, TEXT, QUEUE).buildQueue()) {
       producing.start();
+      // the queue's node reaches the consumer's side before the consumer would create its own
+      Zk consumerSide = producedOnS ? t : s;
+      await("the queue on both sides")
+          .atMost(WITHIN)
+          .until(() -> consumerSide.exists(QUEUE) != null);
+      consuming.start();
+      // the daemon that copies new jobs to the consumer's side, and the one that carries back
+      // what the consumer took
+      boolean copierIsAllSync = producedOnS;
       for (int i = 0; i < JOBS; i++) {
         producing.put("job " + i);
         if (i == JOBS / 10) {
-          // jobs flow from T to S and are taken there
-          await("jobs consumed on S").atMost(WITHIN).until(() -> !consumer.consumed.isEmpty());
+          await("jobs consumed").atMost(WITHIN).until(() -> !consumer.consumed.isEmpty());
         } else if (i == JOBS / 3) {
-          tSync.kill9(); // right after a burst of puts: while it carries them
+          // right after a burst of puts: while it copies them
+          (copierIsAllSync ? allSync : tSync).kill9();
         } else if (i == JOBS / 2) {
-          tSync = tSync(scope, source, target);
+          if (copierIsAllSync) {
+            allSync = allSync(scope, source, target);
+          } else {
+            tSync = tSync(scope, source, target);
+          }
         } else if (i == 2 * JOBS / 3) {
-          allSync.kill9(); // while it deletes from T the jobs taken on S
+          // while it deletes the jobs taken on the consumer's side
+          (copierIsAllSync ? tSync : allSync).kill9();
         } else if (i == 5 * JOBS / 6) {
-          allSync = allSync(scope, source, target);
+          if (copierIsAllSync) {
+            tSync = tSync(scope, source, target);
+          } else {
+            allSync = allSync(scope, source, target);
+          }
         }
       }
       DaemonProcess a = allSync;
       DaemonProcess ts = tSync;
-      await("every job consumed on S")
+      await("every job consumed")
           .atMost(WITHIN)
           .pollInterval(Duration.ofMillis(200))
           .failFast("a daemon exited", () -> !a.isAlive() || !ts.isAlive())

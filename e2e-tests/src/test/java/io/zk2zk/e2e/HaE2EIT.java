@@ -27,8 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * --ha}. Host 1 leads both elections (a daemon of each kind has its own), host 2 stands by and
  * writes nothing. Host 1 dies ({@code kill -9} of both): host 2 takes over once the dead sessions
  * expire, and converges without duplicates, also for what clients wrote on both sides meanwhile (a
- * client's own node created on T, a carried one deleted on S: rules 34 and 36). Host 1 comes back
- * as a standby; a SIGTERM of host 2 hands the lead back at once.
+ * client's own node created on T, a carried one deleted on S, a job from S taken on T: rules 34, 36
+ * and 37). Host 1 comes back as a standby; a SIGTERM of host 2 hands the lead back at once.
  */
 @ExtendWith(ProcessScopeExtension.class)
 class HaE2EIT {
@@ -150,6 +150,10 @@ class HaE2EIT {
     }
     // a client on T writes a node of its own (a mapping): carried to S by the leader
     t.createPersistent("/reg/mapping", bytes("app-1"));
+    // a queue produced on S: its jobs are copied to T with their receipts (rule 37)
+    s.createPersistent("/jobs", null);
+    s.createPersistent("/jobs/job-0000000000", bytes("j0"));
+    s.createPersistent("/jobs/job-0000000001", bytes("j1"));
     awaitInSync(all1, t1, all2, t2);
     assertThat(s.getData("/reg/mapping")).isEqualTo(bytes("app-1"));
     assertThat(all2.monitorLog()).as("all_sync standby's monitor log").isEmpty();
@@ -164,6 +168,7 @@ class HaE2EIT {
     t1.kill9();
     t.createPersistent("/reg/job", bytes("job"));
     s.delete("/reg/mapping");
+    t.delete("/jobs/job-0000000000"); // a consumer on T takes a job from S
     s.createPersistent("/conf/new", bytes("new"));
     s.setData("/conf/k1", bytes("changed"));
     s.delete("/conf/k2");
@@ -183,6 +188,11 @@ class HaE2EIT {
     assertThat(s.getData("/reg/job")).isEqualTo(bytes("job"));
     assertThat(t.exists("/reg/mapping")).isNull();
     assertThat(creates("/reg/job", t1, t2)).isEqualTo(1);
+    // and the job taken on T went from S, never copied to T again
+    assertThat(s.exists("/jobs/job-0000000000")).isNull();
+    assertThat(t.exists("/jobs/job-0000000000")).isNull();
+    assertThat(creates("/jobs/job-0000000000", all1, all2)).isEqualTo(1);
+    assertThat(t.getData("/jobs/job-0000000001")).isEqualTo(bytes("j1"));
     // no duplicates: every copy was created once, by one leader or the other
     for (int i = 0; i < 50; i++) {
       assertThat(creates("/conf/k" + i, all1, all2)).as("/conf/k" + i).isLessThanOrEqualTo(1);

@@ -314,6 +314,15 @@ class SoakE2EIT {
             .isEqualTo(own.getValue());
       }
 
+      // every item a consumer on T took from S is gone from both sides (rule 37), unless a
+      // client on S wrote it again since (a recursive delete and a new parent reuse names)
+      for (String taken : takenOnT) {
+        if (!sNodes.contains(taken)) {
+          assertThat(t.exists(taken)).as("%s, taken on T, back on T", taken).isNull();
+          assertThat(s.exists(taken)).as("%s, taken on T, still on S", taken).isNull();
+        }
+      }
+
       // The progress lines say so too, with our counts. (The state may still move: sessions
       // closed while their server was down expire one session timeout after it is back.)
       awaitProgressInSync();
@@ -581,6 +590,8 @@ class SoakE2EIT {
         op("T persistent create (client's own)", !tDown && marking(), this::tOwnCreate);
       } else if (r < 91) {
         op("T persistent delete (client's own)", !tDown && !tOwn.isEmpty(), this::tOwnDelete);
+      } else if (r < 93) {
+        op("T takes a sequential node from S (a consumer)", !tDown && marking(), this::tTake);
       } else {
         op("S setData", !sDown, this::sSetData);
       }
@@ -704,6 +715,25 @@ class SoakE2EIT {
       tOwn.remove(path);
       t.delete(path);
     }
+
+    /**
+     * A consumer on T takes a queue item produced on S (rule 37): it must go from S and never come
+     * back to T. An item not copied to T yet cannot be taken (NoNode: the op fails, as for a real
+     * consumer that does not see it yet).
+     */
+    private void tTake() throws Exception {
+      List<String> items =
+          sNodes.stream().filter(p -> p.startsWith("seq-", p.lastIndexOf('/') + 1)).toList();
+      if (items.isEmpty()) {
+        return;
+      }
+      String path = items.get(rnd.nextInt(items.size()));
+      t.delete(path);
+      sNodes.remove(path);
+      takenOnT.add(path);
+    }
+
+    private final List<String> takenOnT = new ArrayList<>();
 
     private void sSequential() throws Exception {
       String p = s.createSequential("/soak/p" + rnd.nextInt(PARENTS) + "/seq-", randomData());
@@ -897,6 +927,11 @@ class SoakE2EIT {
                 MonitorLog.progress(log).size(),
                 log.stream().filter(l -> l.contains("\t[fail]\t")).count(),
                 log.stream().filter(l -> l.contains("[Alarm]")).count()));
+        // the alarms themselves, so that a run's summary says what they were about
+        log.stream()
+            .filter(l -> l.contains("[Alarm]"))
+            .limit(10)
+            .forEach(l -> sb.append("  ").append(l).append(System.lineSeparator()));
         Map.Entry<String, Long> worst = maxFailLinesOfOnePath(log);
         sb.append(
             String.format(

@@ -2,7 +2,10 @@ package io.zk2zk.apply;
 
 import io.zk2zk.audit.AuditLog;
 import io.zk2zk.audit.AuditOperation;
+import io.zk2zk.decide.CopyReceipt;
 import io.zk2zk.decide.SyncScope;
+import io.zk2zk.outcome.Request;
+import io.zk2zk.outcome.Verdict;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.zk.NodeReader;
 import io.zk2zk.zk.SideUnavailableException;
@@ -25,14 +28,21 @@ public final class Ancestors {
   private final DirtyPaths dirty;
   private final AuditLog audit;
   private final boolean withAcl;
+  private final boolean withReceipts;
 
+  /**
+   * @param withReceipts all_sync: an ancestor with a sequential name is created with its receipt,
+   *     as its own copy would be (rule 37)
+   */
   public Ancestors(
       ZkSide source,
       Applier targetWriter,
       DirtyPaths dirty,
       AuditLog audit,
       boolean withAcl,
-      CopyAcl copyAcl) {
+      CopyAcl copyAcl,
+      boolean withReceipts) {
+    this.withReceipts = withReceipts;
     this.copyAcl = copyAcl;
     this.source = source;
     this.target = targetWriter.side();
@@ -63,13 +73,26 @@ public final class Ancestors {
           dirty.mark(create.path());
           return new Outcome(create, Code.NONODE, false, "parent gone on source");
         }
-        ops.add(new WriteOp.Create(r.path(), r.state().data(), copyAcl.of(r.state().acl())));
+        // an ancestor whose earlier node left a receipt is not created here (the create fails):
+        // its own decision sets that receipt, and this create is tried again after it
+        ops.add(
+            new WriteOp.Create(
+                r.path(),
+                r.state().data(),
+                copyAcl.of(r.state().acl()),
+                withReceipts && r.state().isPersistent() && CopyReceipt.keptFor(r.path())
+                    ? new WriteOp.Create.Companion(
+                        SyncScope.receiptPath(r.path()), CopyReceipt.data(r.czxid()))
+                    : null));
       }
       ops.add(create);
       List<Outcome> outs = targetWriter.apply(ops);
       for (int i = 0; i < outs.size() - 1; i++) {
         Outcome a = outs.get(i);
         audit.write(AuditOperation.EventNodeCreated, a.success(), a.extra(), a.op().path());
+        if (a.verdict(Request.CREATE) == Verdict.ALREADY_DECIDE_AGAIN) {
+          dirty.mark(a.op().path()); // there already (or its receipt was): decide it on its own
+        }
       }
       return outs.get(outs.size() - 1);
     } catch (SideUnavailableException e) {

@@ -82,7 +82,8 @@ public record SyncStages(
         new PlanExecutor(
             targetWriter,
             recordWriter,
-            new Ancestors(source, targetWriter, dirty, audit, config.copyAcl(), copyAcl),
+            new Ancestors(
+                source, targetWriter, dirty, audit, config.copyAcl(), copyAcl, kind.marksCopies()),
             new SubtreeDelete(
                 source, kind.rules(), records, recordWriter, targetWriter, dirty, audit),
             dirty,

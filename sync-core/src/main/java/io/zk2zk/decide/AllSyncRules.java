@@ -55,7 +55,15 @@ public final class AllSyncRules implements SyncRules {
     // only sequential names have receipts; elsewhere a receipt read by mistake means nothing
     CopyReceipt receipt = CopyReceipt.keptFor(p) ? v.receipt() : CopyReceipt.NOT_READ;
     return switch (receipt.state()) {
-      case THIS_NODE -> new Decision("37", new Action.None(p));
+      // taken on T, unless S's node has children T never had: then S's node wins (t_sync keeps
+      // it), and it is copied again with its receipt
+      case THIS_NODE ->
+          s.numChildren() == 0
+              ? new Decision("37", new Action.None(p))
+              : new Decision(
+                  "1-2-37",
+                  new Action.Create(p, s.data(), false, s.acl(), receipt),
+                  Conflict.deletedWithChildrenOnSource());
       case UNREADABLE ->
           new Decision(
               "37",

@@ -50,6 +50,15 @@ public final class Conflict {
         + "'s node is copied again";
   }
 
+  /**
+   * The report of a copy from S that a client on T took (rule 37) while S's node has children: S's
+   * node wins.
+   */
+  public static String deletedWithChildrenOnSource() {
+    return "conflict: deleted on T by a client, but S's node has children there; S's node is"
+        + " copied again";
+  }
+
   /** A short, printable description of a node's data. */
   static String describe(byte[] data) {
     if (data == null) {

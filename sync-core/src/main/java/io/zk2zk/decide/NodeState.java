@@ -13,6 +13,7 @@ import java.util.List;
  * @param acl the node's ACL when it was read ({@code --copyAcl}), otherwise {@code null}
  * @param czxid the zxid that created the node (which node this is, where a path is reused), 0 when
  *     absent or not read
+ * @param numChildren how many children the node had when read (its stat's count), 0 when absent
  */
 public record NodeState(
     NodeKind kind,
@@ -20,25 +21,26 @@ public record NodeState(
     int version,
     List<String> children,
     List<AclEntry> acl,
-    long czxid) {
+    long czxid,
+    int numChildren) {
 
   public NodeState(NodeKind kind, byte[] data, int version, List<String> children) {
-    this(kind, data, version, children, null, 0);
+    this(kind, data, version, children, null, 0, 0);
   }
 
   public NodeState(
       NodeKind kind, byte[] data, int version, List<String> children, List<AclEntry> acl) {
-    this(kind, data, version, children, acl, 0);
+    this(kind, data, version, children, acl, 0, 0);
   }
 
   /** The same state with its ACL. */
   public NodeState withAcl(List<AclEntry> acl) {
-    return new NodeState(kind, data, version, children, acl, czxid);
+    return new NodeState(kind, data, version, children, acl, czxid, numChildren);
   }
 
-  /** The same state, created by {@code czxid}. */
-  public NodeState withCzxid(long czxid) {
-    return new NodeState(kind, data, version, children, acl, czxid);
+  /** The same state, created by {@code czxid}, with {@code numChildren} children. */
+  public NodeState withStat(long czxid, int numChildren) {
+    return new NodeState(kind, data, version, children, acl, czxid, numChildren);
   }
 
   /** True when both ACLs were read and differ (the order of entries does not matter). */
@@ -82,6 +84,7 @@ public record NodeState(
         && kind == s.kind
         && version == s.version
         && czxid == s.czxid
+        && numChildren == s.numChildren
         && Arrays.equals(data, s.data)
         && java.util.Objects.equals(children, s.children)
         && java.util.Objects.equals(acl, s.acl);
@@ -89,7 +92,8 @@ public record NodeState(
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(kind, version, Arrays.hashCode(data), children, acl, czxid);
+    return java.util.Objects.hash(
+        kind, version, Arrays.hashCode(data), children, acl, czxid, numChildren);
   }
 
   @Override

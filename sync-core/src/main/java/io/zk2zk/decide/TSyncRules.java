@@ -112,7 +112,8 @@ public final class TSyncRules implements SyncRules {
     if (v.receipt().state() == CopyReceipt.State.NOT_READ && CopyReceipt.keptFor(p)) {
       throw new IllegalArgumentException("rule 27/37 needs the copy receipt of " + v);
     }
-    return CopyReceipt.keptFor(p) && v.receipt().forThisNode()
+    // a node S has children under was not simply taken: all_sync copies it again (rule 37)
+    return CopyReceipt.keptFor(p) && v.receipt().forThisNode() && s.numChildren() == 0
         ? new Decision("37", new Action.Delete(p, s.version(), false))
         : new Decision("27", new Action.None(p));
   }

@@ -128,9 +128,9 @@ public record WritePlan(List<Decision> alarms, List<Step> steps, int decidedWrit
         Action.Create c = creates.get(i);
         boolean carry = carries.contains(c.path());
         CopyReceipt receipt = c.receipt();
-        if (receipt.state() == CopyReceipt.State.NONE
-            || receipt.state() == CopyReceipt.State.EARLIER_NODE) {
-          // an earlier node's receipt is set, not deleted and created: its version only grows
+        if (receipt.state() != CopyReceipt.State.NOT_READ
+            && receipt.state() != CopyReceipt.State.UNREADABLE) {
+          // an existing receipt is set, not deleted and created: its version only grows
           PlannedWrite w =
               new PlannedWrite(
                   next++,

@@ -260,7 +260,14 @@ public final class NodeReader {
         c != null && c.ok() && c.stat() != null ? nextSequence(c.stat()) : nextSequence(d.stat());
     return new Result(
         p,
-        new NodeState(kind, d.data(), d.stat().getVersion(), children, null, d.stat().getCzxid()),
+        new NodeState(
+            kind,
+            d.data(),
+            d.stat().getVersion(),
+            children,
+            null,
+            d.stat().getCzxid(),
+            d.stat().getNumChildren()),
         null,
         next,
         d.stat().getCzxid(),

@@ -474,6 +474,17 @@ class AllSyncRulesTest {
     rows.add(
         receiptRow(
             "37",
+            "P on S with children, absent on T, its receipt → copied again (S's node wins)",
+            pers("job").withStat(0x100, 1),
+            NodeState.ABSENT,
+            receipt(CopyReceipt.State.THIS_NODE, 2),
+            new Action.Create(
+                Q, bytes("job"), false, null, receipt(CopyReceipt.State.THIS_NODE, 2)),
+            true,
+            false));
+    rows.add(
+        receiptRow(
+            "37",
             "P on S, absent on T, receipt unreadable → kept uncopied, with a reason",
             pers("job"),
             NodeState.ABSENT,

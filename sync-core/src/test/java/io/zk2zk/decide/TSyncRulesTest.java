@@ -478,6 +478,13 @@ class TSyncRulesTest {
     rows.add(
         receiptRow(
             "27",
+            "absent on T, P on S with children, its receipt → nothing (all_sync copies it again)",
+            persV("job", 4).withStat(0x100, 2),
+            AllSyncRulesTest.receipt(CopyReceipt.State.THIS_NODE, 0),
+            new Action.None(Q)));
+    rows.add(
+        receiptRow(
+            "27",
             "absent on T, P on S, an earlier node's receipt → nothing",
             persV("job", 4),
             AllSyncRulesTest.receipt(CopyReceipt.State.EARLIER_NODE, 0),
