@@ -91,6 +91,16 @@ class DistributedQueueE2EIT {
     ZkServerProcess target = scope.startZk(E2EConfig.ZK39);
     Zk s = scope.connect(source);
     Zk t = scope.connect(target);
+    // the queue is not all S holds: a registry, as on a real source. (In a tree of nothing but
+    // the queue, a queue drained while a daemon was down would be most of its nodes, and a pass
+    // of the restarted daemon would rightly stop at the mass-delete guard.)
+    s.createPersistent("/registry", null);
+    for (int i = 0; i < 20; i++) {
+      s.createPersistent("/registry/svc" + i, null);
+      for (int j = 0; j < 100; j++) {
+        s.createPersistent("/registry/svc" + i + "/n" + j, ("v" + j).getBytes(UTF_8));
+      }
+    }
     DaemonProcess allSync = allSync(scope, source, target);
     DaemonProcess tSync = tSync(scope, source, target);
     // clients move once the migration runs: all_sync marks its copies, both daemons have passed

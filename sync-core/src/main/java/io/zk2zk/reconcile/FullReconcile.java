@@ -122,6 +122,9 @@ public final class FullReconcile {
     try {
       pass.listing = listRecords();
       pass.unvisitedRecords.addAll(pass.listing.paths());
+      // rule 37: the walk visits the live copies; the others (taken on T, or gone from both
+      // sides) are visited after it, so that their deletions count under the guard
+      pass.unvisitedReceipts.addAll(receipts.paths(scope));
       try (PassWriter writer = new PassWriter(dirty, WRITES_QUEUED, WRITERS)) {
         pass.writer = writer;
         try {
@@ -132,23 +135,22 @@ public final class FullReconcile {
           throw e;
         }
       }
+      // t_sync: records of paths gone from T; both: receipts of paths the walk did not see
+      Set<String> unvisited = new HashSet<>(pass.unvisitedReceipts);
       if (!kind.walksTarget()) {
-        walk.visitRecorded(pass.unvisitedRecords, pass); // t_sync: records of paths gone from T
+        unvisited.addAll(pass.unvisitedRecords);
       }
+      walk.visitRecorded(unvisited, pass);
       if (markers != null) {
         int swept = markers.sweep(config.run().dryRun());
         if (swept > 0) {
           log.info("removed {} carry marker(s) on S that no carry under way names", swept);
         }
       }
-      // rule 37: copies taken on T, receipts of nodes gone, seen while the daemon was not looking
-      for (String p : receipts.paths(scope)) {
-        dirty.mark(p);
-      }
       long before = pass.changed;
       pass.changed +=
           pass.deletions.apply(
-              pass.target,
+              pass.target + pass.carriedOnTarget,
               config.massDeletePercent(),
               config.massDeleteMinimum(),
               config.tuning().reconcileBatch(),
@@ -178,10 +180,13 @@ public final class FullReconcile {
     final PassProgress progress;
     final PassDeletions deletions = new PassDeletions();
     final Set<String> unvisitedRecords = new HashSet<>();
+    final Set<String> unvisitedReceipts = new HashSet<>();
     MigrationRecords.Listing listing;
     PassWriter writer;
     long source;
     long target;
+    // all_sync: clients' nodes on T carried to S, which rule 36 deletes: in the guard's base too
+    long carriedOnTarget;
     long changed;
 
     Pass(PassProgress progress) {
@@ -248,6 +253,7 @@ public final class FullReconcile {
           continue;
         }
         unvisitedRecords.remove(p);
+        unvisitedReceipts.remove(p);
         if (!scope.contains(p)) {
           continue;
         }
@@ -269,7 +275,10 @@ public final class FullReconcile {
       return writes;
     }
 
-    /** t_sync: a chunk of the paths only records name, nominated, then synced from fresh reads. */
+    /**
+     * A chunk of the paths the walk did not see that only records (t_sync) or copy receipts name,
+     * nominated, then synced from fresh reads.
+     */
     private void visitRecorded(TreeWalk.Chunk chunk)
         throws SideUnavailableException, InterruptedException {
       List<String> writes = new ArrayList<>();
@@ -280,7 +289,8 @@ public final class FullReconcile {
           continue;
         }
         String p = chunk.paths().get(i);
-        views.add(new PathView(p, chunk.src().get(i).state(), chunk.tgt().get(i).state(), true));
+        views.add(
+            new PathView(p, chunk.src().get(i).state(), chunk.tgt().get(i).state(), recorded(p)));
       }
       batch.reader().withProvenance(views);
       for (PathView v : views) {
@@ -306,9 +316,13 @@ public final class FullReconcile {
       }
       if (rules.countsAsTarget(v)) {
         target++;
+      } else if (kind.walksTarget() && v.recorded() && v.target().isPersistent()) {
+        carriedOnTarget++;
       }
       Decision d = rules.decide(v);
-      if (d.action() instanceof Action.Delete) {
+      // a node absent on the source is deleted under the guard; rule 37's delete is not an
+      // inference from an absence but what the receipt of this very node says, as an event would
+      if (d.action() instanceof Action.Delete && !v.receipt().forThisNode()) {
         deletions.nominate(v.path());
         return false;
       }

@@ -145,8 +145,8 @@ public final class TreeWalk {
   }
 
   /**
-   * Reads the paths records name that the walk did not meet (t_sync: gone from T), a chunk at a
-   * time, sorted, and hands each chunk over unclaimed.
+   * Reads the paths that records (t_sync: gone from T) or copy receipts name and the walk did not
+   * meet, a chunk at a time, sorted, and hands each chunk over unclaimed.
    */
   public void visitRecorded(Collection<String> paths, Visitor visitor)
       throws SideUnavailableException, InterruptedException {
