@@ -46,7 +46,7 @@ public record Tuning(
         AUTO_WALK_READS,
         500,
         256 * 1024,
-        8,
+        16,
         DEFAULT_MAX_REQUEST_BYTES);
   }
 }
