@@ -15,6 +15,7 @@ import io.zk2zk.outcome.Verdict;
 import io.zk2zk.plan.PlannedWrite;
 import io.zk2zk.plan.Purpose;
 import io.zk2zk.plan.WritePlan;
+import io.zk2zk.source.BlindCreates;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.zk.SideUnavailableException;
 import io.zk2zk.zk.ZkSide;
@@ -46,6 +47,7 @@ public final class PlanExecutor {
   private final DirtyPaths dirty;
   private final AuditLog audit;
   private final CopyAcl copyAcl;
+  private final BlindCreates blind;
   // a kept node is reported once while the daemon runs, not at every pass
   private final OncePerPath keptReported = new OncePerPath(10_000);
   private final OncePerPath conflictReported = new OncePerPath(10_000);
@@ -61,6 +63,23 @@ public final class PlanExecutor {
       DirtyPaths dirty,
       AuditLog audit,
       CopyAcl copyAcl) {
+    this(targetWriter, records, ancestors, subtrees, dirty, audit, copyAcl, null);
+  }
+
+  /**
+   * As above; {@code blind} (all_sync) tells which creates were sent without reading T first: one
+   * that found the node there writes no monitor line and is decided again from reads.
+   */
+  public PlanExecutor(
+      Applier targetWriter,
+      RecordWriter records,
+      Ancestors ancestors,
+      SubtreeDelete subtrees,
+      DirtyPaths dirty,
+      AuditLog audit,
+      CopyAcl copyAcl,
+      BlindCreates blind) {
+    this.blind = blind;
     this.copyAcl = copyAcl;
     this.targetWriter = targetWriter;
     this.records = records;
@@ -232,6 +251,12 @@ public final class PlanExecutor {
         }
       }
       case CREATE, CARRY, CREATE_WITH_RECEIPT -> {
+        if (blind != null
+            && w.purpose() == Purpose.CREATE
+            && blind.answered(path, v == Verdict.ALREADY_DECIDE_AGAIN)) {
+          dirty.mark(path); // created without reading T, which had the path: read it, decide
+          return false;
+        }
         if (v == Verdict.CREATE_ANCESTORS) {
           o = ancestors.createWith((WriteOp.Create) o.op());
           v = o.verdict(w.purpose().request());

@@ -16,6 +16,7 @@ import io.zk2zk.read.BatchReader;
 import io.zk2zk.read.SourceHorizon;
 import io.zk2zk.records.CarryMarkers;
 import io.zk2zk.records.MigrationRecords;
+import io.zk2zk.source.BlindCreates;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.source.WatchUpkeep;
 import io.zk2zk.zk.ZkSide;
@@ -66,6 +67,8 @@ public record SyncStages(
         new RecordWriter(new Applier(recordSide, config.tuning(), dryRun, electionSideGate));
     SequenceCounters counters =
         kind.alignsSequenceCounters() ? new SequenceCounters(source, targetWriter) : null;
+    // all_sync: registrations on S are created on T without reading T first
+    BlindCreates blind = kind.walksTarget() ? new BlindCreates() : null;
     BatchReader reader =
         new BatchReader(
             source,
@@ -77,7 +80,8 @@ public record SyncStages(
             dirty,
             (path, side, code) -> audit.alarm(path, "cannot read: " + code),
             config.copyAcl(),
-            new SourceHorizon());
+            new SourceHorizon(),
+            blind);
     PlanExecutor executor =
         new PlanExecutor(
             targetWriter,
@@ -88,7 +92,8 @@ public record SyncStages(
                 source, kind.rules(), records, recordWriter, targetWriter, dirty, audit),
             dirty,
             audit,
-            copyAcl);
+            copyAcl,
+            blind);
     BatchSync batch = new BatchSync(reader, kind.rules(), executor, counters, scope, audit);
     CarryMarkers markers = kind.recordsOnTarget() ? null : new CarryMarkers(target, source);
     return new SyncStages(batch, records, recordWriter, counters, markers);

@@ -4,6 +4,7 @@ import io.zk2zk.config.DaemonKind;
 import io.zk2zk.decide.Action;
 import io.zk2zk.decide.CopyReceipt;
 import io.zk2zk.decide.Decision;
+import io.zk2zk.decide.NodeState;
 import io.zk2zk.decide.PathView;
 import io.zk2zk.decide.Provenance;
 import io.zk2zk.decide.SyncRules;
@@ -13,6 +14,7 @@ import io.zk2zk.records.MigrationRecords;
 import io.zk2zk.records.OriginMarks;
 import io.zk2zk.records.RecordListing;
 import io.zk2zk.records.RecordListings;
+import io.zk2zk.source.BlindCreates;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.source.WatchUpkeep;
 import io.zk2zk.zk.NodeReader;
@@ -47,6 +49,10 @@ public final class BatchReader {
   private final OriginMarks origins;
   private final CopyReceipts receipts;
   private final SourceHorizon horizon;
+  private final BlindCreates blind;
+
+  /** The most paths of a watch-driven batch whose new ephemerals are created without a T read. */
+  private static final int BLIND_BATCH_MOST = 32;
 
   /**
    * @param dirty where paths that changed meanwhile are marked (null for a reader that only
@@ -67,6 +73,26 @@ public final class BatchReader {
       UnreadableNodes unreadable,
       boolean withAcl,
       SourceHorizon horizon) {
+    this(source, target, kind, scope, records, watches, dirty, unreadable, withAcl, horizon, null);
+  }
+
+  /**
+   * As above; with {@code blind} (all_sync's workers), new ephemerals on S are created on T without
+   * reading T first.
+   */
+  public BatchReader(
+      ZkSide source,
+      ZkSide target,
+      DaemonKind kind,
+      SyncScope scope,
+      MigrationRecords records,
+      WatchUpkeep watches,
+      DirtyPaths dirty,
+      UnreadableNodes unreadable,
+      boolean withAcl,
+      SourceHorizon horizon,
+      BlindCreates blind) {
+    this.blind = blind;
     this.horizon = horizon;
     this.origins = new OriginMarks(kind.recordsOnTarget() ? target : source);
     this.receipts = new CopyReceipts(kind.recordsOnTarget() ? target : source);
@@ -102,14 +128,50 @@ public final class BatchReader {
     }
     // taken before the source reads, so that a listing still current after them covers them
     RecordListing listing = trigger == Trigger.CHANGE ? listings.latest() : null;
+    // a few paths: what a registration costs is latency, saved by not reading T for it; a big
+    // batch is a burst, whose throughput gains more from reading both sides at once
+    boolean blindable =
+        blind != null && trigger == Trigger.CHANGE && paths.size() <= BLIND_BATCH_MOST;
     NodeReader.Pending tgtReads =
-        kind.walksTarget() ? NodeReader.issue(target, paths, false, null, withAcl) : null;
+        kind.walksTarget() && !blindable
+            ? NodeReader.issue(target, paths, false, null, withAcl)
+            : null;
     List<NodeReader.Result> src =
         NodeReader.read(source, paths, watches.perNode(), watches.watcher(), withAcl);
     watches.afterRead(source, src);
-    List<NodeReader.Result> tgt = tgtReads != null ? tgtReads.get() : readTargetWhereNeeded(src);
+    List<NodeReader.Result> tgt =
+        tgtReads != null
+            ? tgtReads.get()
+            : blindable ? readTargetUnlessBlind(src) : readTargetWhereNeeded(src);
     watches.markNewChildren(src);
     return views(src, tgt, listing, trigger);
+  }
+
+  /**
+   * all_sync, watch-driven: T is read for every path but the new ephemerals on S, which are created
+   * on T without a read (a placeholder says absent; {@link BlindCreates}). S is near the ops host,
+   * T often far: one round trip to T per registration instead of two.
+   */
+  private List<NodeReader.Result> readTargetUnlessBlind(List<NodeReader.Result> src)
+      throws SideUnavailableException, InterruptedException {
+    List<String> all = new ArrayList<>(src.size());
+    List<String> wanted = new ArrayList<>(src.size());
+    for (NodeReader.Result s : src) {
+      all.add(s.path());
+      NodeState st = s.state();
+      if (st == null
+          || !scope.contains(s.path())
+          || !blind.skipTargetRead(s.path(), st.isEphemeral(), st.version())) {
+        wanted.add(s.path());
+      }
+    }
+    List<NodeReader.Result> tgt = NodeReader.readOnly(target, all, wanted, withAcl);
+    for (NodeReader.Result t : tgt) {
+      if (t.state() != null && !t.state().exists()) {
+        blind.readAbsent(t.path());
+      }
+    }
+    return tgt;
   }
 
   /** What the daemon's passes tell of the source's history, or null (verify). */
