@@ -262,6 +262,8 @@ class FaultsE2EIT {
 
   // ---- target ensemble down, then back --------------------------------------------------------
 
+  private static final int BIG = 40_000;
+
   @Test
   void targetDownDuringInitialSyncAndDuringLiveTraffic() throws Exception {
     startServers();
@@ -269,7 +271,9 @@ class FaultsE2EIT {
     s.createPersistent("/big", bytes("big"));
     List<String> paths = new ArrayList<>();
     List<byte[]> data = new ArrayList<>();
-    for (int i = 0; i < 5_000; i++) {
+    // enough that the kill lands inside the initial sync: the pass writes a level's chunks eight
+    // at a time, and 5,000 nodes were one round of them
+    for (int i = 0; i < BIG; i++) {
       paths.add(String.format("/big/n%05d", i));
       data.add(bytes("value " + i));
     }
@@ -290,11 +294,11 @@ class FaultsE2EIT {
                 n -> n > 0);
     target.kill9();
     System.err.printf(
-        "T killed after %d ms with %d of 5000 copied%n",
-        (System.nanoTime() - startedAt) / 1_000_000, copiedAtKill);
+        "T killed after %d ms with %d of %d copied%n",
+        (System.nanoTime() - startedAt) / 1_000_000, copiedAtKill, BIG);
     assertThat(copiedAtKill)
         .as("copied when T was killed: the kill must hit the initial sync")
-        .isLessThan(5_000);
+        .isLessThan(BIG);
     await("all_sync keeps running while T is down")
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(8))
