@@ -102,6 +102,16 @@ public final class StartCommand implements Callable<Integer> {
   Integer syncCompareConcurrency;
 
   @Option(
+      names = "--passReadRate",
+      description =
+          "nodes a periodic reconcile pass reads on the source per second at most, so that"
+              + " its safety net is not felt by the source's clients; 0 = no limit. The first"
+              + " pass and those after a reconnect run at full speed (default: "
+              + Tuning.DEFAULT_PASS_READ_RATE
+              + ")")
+  int passReadRate = Tuning.DEFAULT_PASS_READ_RATE;
+
+  @Option(
       names = "--syncSearchConcurrency",
       description =
           "in-flight reads per side when walking a tree (default: auto = "
@@ -269,6 +279,7 @@ public final class StartCommand implements Callable<Integer> {
         !(dryRun && ha),
         "--dryRun and --ha exclude each other: a dry run writes nothing, an election writes on T");
     check(maxDeletePercent >= 0 && maxDeletePercent <= 100, "--maxDeletePercent must be 0..100");
+    check(passReadRate >= 0, "--passReadRate must be 0 (no limit) or more");
     check(
         List.of("debug", "info", "warn", "error")
             .contains(logLevel.toLowerCase(java.util.Locale.ROOT)),
@@ -287,7 +298,8 @@ public final class StartCommand implements Callable<Integer> {
             d.multiOps(),
             d.multiBytes(),
             d.multiInFlight(),
-            dstJuteMaxBuffer);
+            dstJuteMaxBuffer,
+            passReadRate);
     LogSettings logs =
         new LogSettings(
             logLevel.toLowerCase(java.util.Locale.ROOT),

@@ -21,6 +21,7 @@ import io.zk2zk.records.CopyReceipts;
 import io.zk2zk.records.MigrationRecords;
 import io.zk2zk.records.RecordListing;
 import io.zk2zk.source.DirtyPaths;
+import io.zk2zk.walk.ReadPace;
 import io.zk2zk.walk.TreeWalk;
 import io.zk2zk.zk.NodeReader;
 import io.zk2zk.zk.SideUnavailableException;
@@ -114,8 +115,18 @@ public final class FullReconcile {
         new ReconcileProgress(ReconcileProgress.intervalFromSystemProperty(), metrics, log);
   }
 
-  /** Runs one pass and writes its progress line; throws if a side failed before the walk ended. */
+  /** Runs one pass at full speed (see {@link #run(boolean)}). */
   public PassResult run() throws SideUnavailableException, InterruptedException {
+    return run(false);
+  }
+
+  /**
+   * Runs one pass and writes its progress line; throws if a side failed before the walk ended.
+   *
+   * @param periodic a pass that only comes round (the safety net): its reads of the source are
+   *     paced by {@code --passReadRate}
+   */
+  public PassResult run(boolean periodic) throws SideUnavailableException, InterruptedException {
     long started = System.nanoTime();
     Pass pass = new Pass(progress.begin(this::expectedSourceNodes));
     SourceHorizon horizon = batch.reader().horizon();
@@ -130,7 +141,10 @@ public final class FullReconcile {
       try (PassWriter writer = new PassWriter(dirty, WRITES_QUEUED, WRITERS)) {
         pass.writer = writer;
         try {
-          walk.run(pass, pass.listing.paths());
+          walk.run(
+              pass,
+              pass.listing.paths(),
+              periodic ? new ReadPace(config.tuning().passReadRate()) : ReadPace.NONE);
           pass.changed += writer.drain();
         } catch (InterruptedException e) {
           writer.abandonNow(); // stopping: the chunks being written are interrupted as well

@@ -79,9 +79,11 @@ public final class ReconcileLoop implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      log.info("reconcile pass starting ({})", why);
+      boolean periodic = why == null;
+      log.info(
+          "reconcile pass starting ({})", periodic ? "every " + interval.toSeconds() + " s" : why);
       try {
-        PassResult r = reconcile.run();
+        PassResult r = reconcile.run(periodic);
         onPass.accept(r);
         if (failing) {
           log.info("reconcile passes complete again");
@@ -143,7 +145,7 @@ public final class ReconcileLoop implements AutoCloseable {
       while (!requested && nanos > 0) {
         nanos = wake.awaitNanos(nanos);
       }
-      String why = requested ? reason : "every " + interval.toSeconds() + " s";
+      String why = requested ? reason : null; // null: its interval came round
       requested = false;
       reason = null;
       return why;

@@ -111,19 +111,29 @@ public final class TreeWalk {
    */
   public void run(Visitor visitor, Set<String> recorded)
       throws SideUnavailableException, InterruptedException {
+    run(visitor, recorded, ReadPace.NONE);
+  }
+
+  /**
+   * As above, reading the source no faster than {@code pace} allows. A paced walk does not read
+   * ahead: it waits holding no claim, so that watch-driven changes are never held up by the wait.
+   */
+  public void run(Visitor visitor, Set<String> recorded, ReadPace pace)
+      throws SideUnavailableException, InterruptedException {
+    boolean readAhead = !pace.limits();
     Level level = new Level();
     level.paths.add(scope.root());
     for (int depth = 0; !level.paths.isEmpty(); depth++) {
       Level next = new Level();
-      Reading ahead = startReading(level, 0, visitor);
+      Reading ahead = startReading(level, 0, visitor, pace);
       try {
         for (int from = 0; from < level.paths.size(); from += chunkSize) {
-          Reading current = ahead;
+          Reading current = ahead != null ? ahead : startReading(level, from, visitor, pace);
           ahead = null;
           boolean handedOver = false;
           try {
-            if (from + chunkSize < level.paths.size()) {
-              ahead = startReading(level, from + chunkSize, visitor);
+            if (readAhead && from + chunkSize < level.paths.size()) {
+              ahead = startReading(level, from + chunkSize, visitor, pace);
             }
             Chunk chunk = collect(depth, current, recorded);
             addChildren(chunk, next);
@@ -165,8 +175,10 @@ public final class TreeWalk {
    * before reading: the walk's reads are then reads under the claim, and a write is decided from
    * them instead of from a second read of both sides.
    */
-  private Reading startReading(Level level, int from, Visitor visitor) {
+  private Reading startReading(Level level, int from, Visitor visitor, ReadPace pace)
+      throws InterruptedException {
     List<String> paths = level.paths.subList(from, Math.min(level.paths.size(), from + chunkSize));
+    pace.before(paths.size()); // before the claim: a paced walk holds no claim while it waits
     Set<String> claimed = visitor.claim(paths);
     try {
       NodeReader.Pending src = NodeReader.issue(source, paths, true, watches.watcher(), withAcl);

@@ -120,6 +120,15 @@ class StartCommandTest {
     assertThat(c.logs().compress()).isFalse();
     assertThat(c.logs().stdout()).isTrue();
     assertThat(c.logs().level()).isEqualTo("info");
+    assertThat(c.tuning().passReadRate()).isEqualTo(5_000);
+  }
+
+  @Test
+  void passReadRateZeroLiftsThePace() {
+    Run r = allSync("start", "--srcAddr", "a:1", "--dstAddr", "b:2", "--passReadRate", "0");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.config().tuning().passReadRate()).isZero();
   }
 
   @Test
@@ -291,7 +300,8 @@ class StartCommandTest {
         "--path=/foo//bar",
         "--logLevel=verbose",
         "--LogCompress=maybe",
-        "--srcAddr=c:notaport"
+        "--srcAddr=c:notaport",
+        "--passReadRate=-1"
       })
   void malformedCommandLinesExitTwo(String bad) {
     Run r = allSync(start(bad));

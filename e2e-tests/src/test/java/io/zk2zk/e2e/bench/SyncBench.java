@@ -241,6 +241,89 @@ class SyncBench {
     registrationLatency(scope, WAN_ONE_WAY, ", T 20 ms round trip");
   }
 
+  // ---- what passes cost the source's clients -------------------------------------------------
+
+  /**
+   * A probe client of S times its {@code getData}s with S idle, during a periodic pass (paced by
+   * {@code --passReadRate}, its default), and during a pass at full speed ({@code --passReadRate
+   * 0}: a second daemon's first pass over a tree T already holds, which is all reads).
+   */
+  @Test
+  @Order(12)
+  @Timeout(value = 20, unit = TimeUnit.MINUTES)
+  void whatPeriodicPassesCostTheSourcesClients(ProcessScope scope) throws Exception {
+    List<ZkServerProcess> servers = BenchServers.start(scope, 2, BenchServers.BIG_HEAP);
+    ZkServerProcess sServer = servers.get(0);
+    Zk s = scope.connect(sServer);
+    Zk probe = scope.connect(sServer);
+    Zk t = scope.connect(servers.get(1));
+    int perParent = (int) Math.min(1000, BIG_NODES);
+    int parents = (int) Math.max(1, BIG_NODES / perParent);
+    long nodes = (long) parents * (perParent + 1) + 1;
+    BulkWriter.write(s.raw(), bigTree(parents, perParent), 1000, 16);
+    List<String> sample = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      sample.add(
+          bigParent(i % parents) + String.format(Locale.ROOT, "/n%04d", (i * 7) % perParent));
+    }
+    Duration window = Duration.ofSeconds(5);
+    SourceProbe.measure(probe, sample, Duration.ofSeconds(2), () -> false); // warms the probe up
+    SourceProbe.Latencies idle = SourceProbe.measure(probe, sample, window, () -> false);
+
+    long expected = t.raw().getAllChildrenNumber("/") + OWN_NODES + nodes;
+    DaemonProcess paced =
+        startDaemon(
+            scope,
+            DaemonProcess.Kind.ALL_SYNC,
+            sServer.connectString(),
+            servers.get(1).connectString(),
+            "1");
+    awaitCount(t, paced, c -> c >= expected);
+    await("a periodic pass")
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> paced.runtimeLog().contains("reconcile pass starting (every 1 s)"));
+    SourceProbe.Latencies duringPaced =
+        SourceProbe.measure(probe, sample, window, () -> passesDone(paced) >= 2);
+    paced.kill9();
+
+    DaemonProcess full =
+        startDaemon(
+            scope,
+            DaemonProcess.Kind.ALL_SYNC,
+            sServer.connectString(),
+            servers.get(1).connectString(),
+            "3600",
+            "--passReadRate",
+            "0");
+    await("its pass")
+        .atMost(CONVERGE)
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> full.runtimeLog().contains("reconcile pass starting"));
+    SourceProbe.Latencies duringFull =
+        SourceProbe.measure(probe, sample, window, () -> passesDone(full) >= 1);
+    REPORT.add(
+        new BenchReport.Row(
+            "probe getData on S during passes",
+            nodes,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            String.format(
+                Locale.ROOT,
+                "idle %s; periodic pass (--passReadRate default) %s; pass at full speed %s",
+                idle.describe(),
+                duringPaced.describe(),
+                duringFull.describe())));
+  }
+
+  private static long passesDone(DaemonProcess d) {
+    return d.runtimeLog().lines().filter(l -> l.contains("reconcile pass done in")).count();
+  }
+
   // ---- live bursts ----------------------------------------------------------------------------
 
   @Test
@@ -526,6 +609,17 @@ class SyncBench {
 
   private static DaemonProcess startDaemon(
       ProcessScope scope, DaemonProcess.Kind kind, String src, String dst) {
+    // no periodic pass inside a scenario: only the initial one and the watches
+    return startDaemon(scope, kind, src, dst, "3600");
+  }
+
+  private static DaemonProcess startDaemon(
+      ProcessScope scope,
+      DaemonProcess.Kind kind,
+      String src,
+      String dst,
+      String interval,
+      String... more) {
     Path dir = scope.newDir(kind.launcherName());
     return scope.startDaemon(
         DaemonProcess.builder(kind, dir)
@@ -542,9 +636,9 @@ class SyncBench {
                 "--dstAddr",
                 dst,
                 "--logEnableStdout=false",
-                // no periodic pass inside a scenario: only the initial one and the watches
                 "--syncDailyInterval",
-                "3600")
+                interval)
+            .args(List.of(more))
             .args(DAEMON_ARGS.isBlank() ? List.of() : List.of(DAEMON_ARGS.trim().split("\\s+"))));
   }
 
