@@ -2,16 +2,13 @@ package io.zk2zk.read;
 
 import io.zk2zk.config.DaemonKind;
 import io.zk2zk.decide.Action;
-import io.zk2zk.decide.CopyReceipt;
 import io.zk2zk.decide.Decision;
 import io.zk2zk.decide.NodeState;
 import io.zk2zk.decide.PathView;
 import io.zk2zk.decide.Provenance;
 import io.zk2zk.decide.SyncRules;
 import io.zk2zk.decide.SyncScope;
-import io.zk2zk.records.CopyReceipts;
 import io.zk2zk.records.MigrationRecords;
-import io.zk2zk.records.OriginMarks;
 import io.zk2zk.records.RecordListing;
 import io.zk2zk.records.RecordListings;
 import io.zk2zk.source.BlindCreates;
@@ -46,8 +43,7 @@ public final class BatchReader {
   private final DirtyPaths dirty;
   private final UnreadableNodes unreadable;
   private final boolean withAcl;
-  private final OriginMarks origins;
-  private final CopyReceipts receipts;
+  private final OriginReader origins;
   private final SourceHorizon horizon;
   private final BlindCreates blind;
 
@@ -94,8 +90,9 @@ public final class BatchReader {
       BlindCreates blind) {
     this.blind = blind;
     this.horizon = horizon;
-    this.origins = new OriginMarks(kind.recordsOnTarget() ? target : source);
-    this.receipts = new CopyReceipts(kind.recordsOnTarget() ? target : source);
+    this.origins =
+        new OriginReader(
+            kind, kind.recordsOnTarget() ? target : source, target, unreadable, withAcl);
     this.source = source;
     this.target = target;
     this.kind = kind;
@@ -235,114 +232,12 @@ public final class BatchReader {
 
   /**
    * Adds where T's node came from to the views whose rule asks for it (rules 33–36), and what
-   * all_sync's copy receipts say (rule 37). t_sync, whose source is T, then reads S for the nodes a
-   * client created on T: S is not read for the copies all_sync makes, which are nearly all the
-   * persistent nodes on T. A view whose S node cannot be read is reported and left out.
+   * all_sync's copy receipts say (rule 37); t_sync then reads S for the nodes a client created on
+   * T. A view whose S node cannot be read is reported and left out.
    */
   public void withProvenance(List<PathView> views)
       throws SideUnavailableException, InterruptedException {
-    withReceipts(views);
-    List<String> asked = new ArrayList<>();
-    for (PathView v : views) {
-      if (rules.needsProvenance(v.source(), v.target())) {
-        asked.add(v.path());
-      }
-    }
-    if (asked.isEmpty()) {
-      return;
-    }
-    OriginMarks.Found marks = origins.find(asked);
-    Map<String, Provenance> found = marks.provenance();
-    views.replaceAll(v -> found.containsKey(v.path()) ? v.withProvenance(found.get(v.path())) : v);
-    if (!kind.recordsOnTarget()) {
-      readTargetOfClientNodes(views);
-      landedCarries(views, marks.carryTokens());
-    }
-  }
-
-  /** Adds what all_sync's copy receipts on T say to the views whose rule asks (rule 37). */
-  private void withReceipts(List<PathView> views)
-      throws SideUnavailableException, InterruptedException {
-    Map<String, Long> asked = null;
-    for (PathView v : views) {
-      if (rules.needsReceipt(v.path(), v.source(), v.target())) {
-        if (asked == null) {
-          asked = new HashMap<>();
-        }
-        // the receipt names S's node: all_sync's source, t_sync's target
-        asked.put(v.path(), kind.recordsOnTarget() ? v.source().czxid() : v.target().czxid());
-      }
-    }
-    if (asked == null) {
-      return;
-    }
-    Map<String, CopyReceipt> found = receipts.read(asked);
-    views.replaceAll(v -> found.containsKey(v.path()) ? v.withReceipt(found.get(v.path())) : v);
-  }
-
-  /**
-   * t_sync: a client's node absent on S whose record says a carry is under way: if the carry's
-   * marker is on S, the copy was created there with it (then deleted by a client on S, since it is
-   * absent): the carry landed ({@link Provenance#LANDED_ON_SOURCE}) and is not made again.
-   */
-  private void landedCarries(List<PathView> views, Map<String, String> tokens)
-      throws SideUnavailableException, InterruptedException {
-    List<String> paths = new ArrayList<>();
-    List<String> markers = new ArrayList<>();
-    for (PathView v : views) {
-      String token = tokens.get(v.path());
-      if (token != null && !v.target().exists()) {
-        paths.add(v.path());
-        markers.add(SyncScope.markerPath(v.path(), token));
-      }
-    }
-    if (paths.isEmpty()) {
-      return;
-    }
-    NodeReader.Presence[] present = NodeReader.exist(target, markers);
-    Set<String> landed = new HashSet<>();
-    Set<String> unknown = new HashSet<>();
-    for (int i = 0; i < present.length; i++) {
-      if (present[i] == NodeReader.Presence.PRESENT) {
-        landed.add(paths.get(i));
-      } else if (present[i] == NodeReader.Presence.UNKNOWN) {
-        // neither carried again nor said carried (which would delete it from T): left for now
-        unknown.add(paths.get(i));
-        unreadable.unreadable(markers.get(i), "target", "marker of a carry");
-      }
-    }
-    views.removeIf(v -> unknown.contains(v.path()));
-    views.replaceAll(
-        v -> landed.contains(v.path()) ? v.withProvenance(Provenance.LANDED_ON_SOURCE) : v);
-  }
-
-  /** t_sync: S's side of the persistent nodes a client created on T, read now. */
-  private void readTargetOfClientNodes(List<PathView> views)
-      throws SideUnavailableException, InterruptedException {
-    List<String> wanted = new ArrayList<>();
-    for (PathView v : views) {
-      if (v.source().isPersistent() && v.provenance().createdOnTarget()) {
-        wanted.add(v.path());
-      }
-    }
-    if (wanted.isEmpty()) {
-      return;
-    }
-    Map<String, NodeReader.Result> read = new HashMap<>(wanted.size() * 2);
-    for (NodeReader.Result r : NodeReader.read(target, wanted, false, null, withAcl)) {
-      read.put(r.path(), r);
-    }
-    List<PathView> out = new ArrayList<>(views.size());
-    for (PathView v : views) {
-      NodeReader.Result r = read.get(v.path());
-      if (r == null) {
-        out.add(v);
-      } else if (readable(r, "target")) {
-        out.add(v.withTarget(r.state()));
-      }
-    }
-    views.clear();
-    views.addAll(out);
+    origins.addTo(views);
   }
 
   /**
