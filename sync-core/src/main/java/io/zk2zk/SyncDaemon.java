@@ -18,6 +18,7 @@ import io.zk2zk.source.ChangeSource;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.source.PerNodeWatchSource;
 import io.zk2zk.source.PersistentWatchSource;
+import io.zk2zk.source.WatchHeap;
 import io.zk2zk.source.WatchUpkeep;
 import io.zk2zk.walk.TreeWalk;
 import io.zk2zk.zk.ConnectString;
@@ -190,13 +191,20 @@ public final class SyncDaemon implements AutoCloseable {
                 dirty,
                 () -> requestReconcile("source watch re-established"))
             : new PerNodeWatchSource(scope, dirty);
+    // the server's node count speaks for the tree only when the whole tree is synced
+    long treeNodes = scope.root().equals("/") ? source.serverNodeCount() : -1;
+    WatchUpkeep watches =
+        WatchUpkeep.of(
+            changes, dirty, scope, new WatchHeap(Runtime.getRuntime().maxMemory(), treeNodes));
+    metrics.trackWatchHeap(watches::watchHeapBytes);
     log.info(
         "{}: watching {} on the source with {}",
         config.kind().commandName(),
         scope.root(),
-        persistent ? "one persistent recursive watch" : "a data and a child watch per node");
+        persistent
+            ? "one persistent recursive watch"
+            : "a data watch per node and a child watch per persistent node");
 
-    WatchUpkeep watches = WatchUpkeep.of(changes, dirty, scope);
     LeaderElection e = election;
     SyncStages stages =
         SyncStages.wire(

@@ -37,7 +37,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <ul>
  *   <li>T becomes an exact copy of S, ephemerals copied as persistent nodes;
  *   <li>each runtime log names both servers' versions and the watch strategy chosen for its source
- *       (one persistent recursive watch on 3.6+, a data and a child watch per node below);
+ *       (one persistent recursive watch on 3.6+, a data watch per node and a child watch per
+ *       persistent node below);
  *   <li>live creates, data changes and deletes on S (ephemerals included) reach T within seconds
  *       while no reconcile pass runs ({@code --syncDailyInterval 600}): the watches did it;
  *   <li>an ephemeral a client registers on T appears on S as a persistent node with its record, its
@@ -49,8 +50,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * </ul>
  *
  * <p>By default (the test suite) it runs the rows that differ most: S = 3.4, 3.5 and 3.9 with T =
- * 3.9, and S = 3.9 with T = 3.4. {@code -Dzk2zk.compat=all} ({@code make compat}) runs every S from
- * 3.4 to 3.9 with T = 3.9, and T = 3.4 with S = 3.9 and with S = 3.4.
+ * 3.9, and S = 3.9 with T = 3.4, and the migration users run most: S = 3.4 with T = 3.9 behind a
+ * link that delays each direction by 10 ms (both daemons reach T through it), with 5,000 nodes
+ * more. {@code -Dzk2zk.compat=all} ({@code make compat}) runs every S from 3.4 to 3.9 with T = 3.9,
+ * and T = 3.4 with S = 3.9 and with S = 3.4.
  */
 @ExtendWith(ProcessScopeExtension.class)
 class CompatibilityE2EIT {
@@ -59,6 +62,9 @@ class CompatibilityE2EIT {
   static final String MATRIX_PROPERTY = "zk2zk.compat";
 
   private static final Duration CONVERGED_WITHIN = Duration.ofSeconds(30);
+
+  /** A cloud T: the daemons reach it through a link delaying each direction by 10 ms. */
+  private static final Duration WAN_ONE_WAY = Duration.ofMillis(10);
 
   /** "Within seconds": how long a live change may take to reach the other side. */
   private static final Duration LIVE_WITHIN = Duration.ofSeconds(10);
@@ -89,22 +95,24 @@ class CompatibilityE2EIT {
                 E2EConfig.ZK38,
                 E2EConfig.ZK39)
             : List.of(E2EConfig.ZK34, E2EConfig.ZK35, E2EConfig.ZK39)) {
-      rows.add(Arguments.of(s, zk39));
+      rows.add(Arguments.of(s, zk39, Duration.ZERO));
     }
     // an old T: all_sync writes to it, t_sync watches it per node and keeps its records there
-    rows.add(Arguments.of(zk39, E2EConfig.ZK34));
+    rows.add(Arguments.of(zk39, E2EConfig.ZK34, Duration.ZERO));
+    // what users run: an old S near the ops host, T in the cloud, both daemons across the WAN
+    rows.add(Arguments.of(E2EConfig.ZK34, zk39, WAN_ONE_WAY));
     if (all) {
-      rows.add(Arguments.of(E2EConfig.ZK34, E2EConfig.ZK34));
+      rows.add(Arguments.of(E2EConfig.ZK34, E2EConfig.ZK34, Duration.ZERO));
     }
     return rows.stream();
   }
 
-  @ParameterizedTest(name = "S {0} -> T {1}")
+  @ParameterizedTest(name = "S {0} -> T {1}, T {2} away one way")
   @MethodSource("versionPairs")
-  void migratesBetweenServerVersions(String sVersion, String tVersion, ProcessScope scope)
-      throws Exception {
+  void migratesBetweenServerVersions(
+      String sVersion, String tVersion, Duration oneWayToT, ProcessScope scope) throws Exception {
     long t0 = System.nanoTime();
-    Run run = new Run(scope, sVersion, tVersion);
+    Run run = new Run(scope, sVersion, tVersion, oneWayToT);
     run.startServers();
     run.seedSource();
 
@@ -130,10 +138,11 @@ class CompatibilityE2EIT {
 
     System.out.printf(
         Locale.ROOT,
-        "compat S %s -> T %s: initial copy %d ms after the daemons started; live phase on S %d ms;"
+        "compat S %s -> T %s (T %d ms away, one way): initial copy %d ms after the daemons started; live phase on S %d ms;"
             + " t_sync phase %d ms; whole run %d ms%n",
         sVersion,
         tVersion,
+        oneWayToT.toMillis(),
         (converged - started) / 1_000_000,
         (liveDone - liveStart) / 1_000_000,
         (tSyncDone - liveDone) / 1_000_000,
@@ -145,8 +154,13 @@ class CompatibilityE2EIT {
     private final ProcessScope scope;
     private final String sVersion;
     private final String tVersion;
+    private final Duration oneWayToT;
     private ZkServerProcess sServer;
     private ZkServerProcess tServer;
+
+    /** Where the daemons reach T: T itself, or a delaying link to it (the test's clients: T). */
+    private String tAddress;
+
     private Zk s;
     private Zk t;
 
@@ -162,10 +176,11 @@ class CompatibilityE2EIT {
     /** The highest sequence suffix ever given to a child of {@link #QUEUE} on S. */
     private long queueMaxEverOnS = -1;
 
-    Run(ProcessScope scope, String sVersion, String tVersion) {
+    Run(ProcessScope scope, String sVersion, String tVersion, Duration oneWayToT) {
       this.scope = scope;
       this.sVersion = sVersion;
       this.tVersion = tVersion;
+      this.oneWayToT = oneWayToT;
     }
 
     void startServers() throws Exception {
@@ -181,6 +196,10 @@ class CompatibilityE2EIT {
       s = scope.connect(sServer);
       t = scope.connect(tServer);
       holderOnS = scope.connect(sServer);
+      tAddress =
+          oneWayToT.isZero()
+              ? tServer.connectString()
+              : scope.link(tServer).delay(oneWayToT).connectString();
     }
 
     // ---- seed -----------------------------------------------------------------------------------
@@ -218,6 +237,25 @@ class CompatibilityE2EIT {
         }
       }
       s.createPersistentBatch(paths, data);
+      if (!oneWayToT.isZero()) {
+        // across a WAN, enough nodes that the walk and the writes must keep the link full
+        for (int g = 0; g < 50; g++) {
+          List<String> group = new ArrayList<>();
+          List<byte[]> groupData = new ArrayList<>();
+          String parent = ROOT + String.format(Locale.ROOT, "/bulk/g%02d", g);
+          if (g == 0) {
+            group.add(ROOT + "/bulk");
+            groupData.add(null);
+          }
+          group.add(parent);
+          groupData.add(bytes("group " + g));
+          for (int i = 0; i < 100; i++) {
+            group.add(parent + String.format(Locale.ROOT, "/n%03d", i));
+            groupData.add(bytes("bulk node " + g + "/" + i));
+          }
+          s.createPersistentBatch(group, groupData);
+        }
+      }
 
       // ephemerals of a live client session, below persistent parents
       s.createPersistent(ROOT + "/services", new byte[0]);
@@ -282,7 +320,7 @@ class CompatibilityE2EIT {
                       "--srcAddr",
                       sServer.connectString(),
                       "--dstAddr",
-                      tServer.connectString(),
+                      tAddress,
                       "--logEnableStdout=false",
                       "--syncDailyInterval",
                       "600"));
@@ -292,7 +330,7 @@ class CompatibilityE2EIT {
                   .args(
                       "start",
                       "--srcAddr",
-                      tServer.connectString(),
+                      tAddress,
                       "--dstAddr",
                       sServer.connectString(),
                       "--logEnableStdout=false",
@@ -317,22 +355,22 @@ class CompatibilityE2EIT {
           .pollInterval(Duration.ofMillis(200))
           .untilAsserted(
               () -> {
-                assertSideLine(allSync, "source", sServer, sVersion);
-                assertSideLine(allSync, "target", tServer, tVersion);
+                assertSideLine(allSync, "source", sServer.connectString(), sVersion);
+                assertSideLine(allSync, "target", tAddress, tVersion);
                 assertStrategyLine(allSync, sVersion);
-                assertSideLine(tSync, "source", tServer, tVersion);
-                assertSideLine(tSync, "target", sServer, sVersion);
+                assertSideLine(tSync, "source", tAddress, tVersion);
+                assertSideLine(tSync, "target", sServer.connectString(), sVersion);
                 assertStrategyLine(tSync, tVersion);
               });
     }
 
     private static void assertSideLine(
-        DaemonProcess daemon, String role, ZkServerProcess server, String version) {
+        DaemonProcess daemon, String role, String address, String version) {
       // e.g. "source 127.0.0.1:41967: ZooKeeper 3.4.14, persistent recursive watches not supported
       // (server older than 3.6)"
       Pattern line =
           Pattern.compile(
-              Pattern.quote(role + " " + server.connectString() + ": ZooKeeper " + version + ",")
+              Pattern.quote(role + " " + address + ": ZooKeeper " + version + ",")
                   + " persistent recursive watches "
                   + (hasPersistentWatches(version)
                       ? "supported"
@@ -344,13 +382,14 @@ class CompatibilityE2EIT {
     }
 
     private static void assertStrategyLine(DaemonProcess daemon, String sourceVersion) {
-      // e.g. "all_sync: watching / on the source with a data and a child watch per node"
+      // e.g. "all_sync: watching / on the source with a data watch per node and a child watch per
+      // persistent node"
       String expected =
           daemon.kind().launcherName()
               + ": watching / on the source with "
               + (hasPersistentWatches(sourceVersion)
                   ? "one persistent recursive watch"
-                  : "a data and a child watch per node");
+                  : "a data watch per node and a child watch per persistent node");
       assertThat(lines(daemon.runtimeLog()))
           .as(
               daemon.kind().launcherName()

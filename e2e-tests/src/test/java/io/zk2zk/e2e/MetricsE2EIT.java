@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.zk2zk.e2e.support.DaemonProcess;
 import io.zk2zk.e2e.support.E2EConfig;
 import io.zk2zk.e2e.support.FreePorts;
+import io.zk2zk.e2e.support.MetricsEndpoint;
 import io.zk2zk.e2e.support.ProcessScope;
 import io.zk2zk.e2e.support.ProcessScopeExtension;
 import io.zk2zk.e2e.support.Zk;
@@ -14,14 +15,10 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -58,38 +55,17 @@ class MetricsE2EIT {
               + " nodes read \\(\\d+%\\), target \\d+ nodes read, \\d+ changes, \\d+ nodes/s,"
               + " ETA \\d+ s");
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-  private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(10))
-            .build(),
-        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  private static HttpResponse<String> get(int port, String path)
+      throws IOException, InterruptedException {
+    return MetricsEndpoint.get(port, path);
   }
 
-  /** One scrape: sample name with labels (as exposed) to value. */
-  private Map<String, Double> scrape(int port) throws IOException, InterruptedException {
-    HttpResponse<String> r = get(port, "/metrics");
-    assertThat(r.statusCode()).isEqualTo(200);
-    Map<String, Double> samples = new HashMap<>();
-    for (String line : r.body().split("\n")) {
-      if (line.isBlank() || line.startsWith("#")) {
-        continue;
-      }
-      int space = line.lastIndexOf(' ');
-      samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-    }
-    return samples;
+  private static Map<String, Double> scrape(int port) throws IOException, InterruptedException {
+    return MetricsEndpoint.scrape(port);
   }
 
   private static String sample(String name, String... labels) {
-    StringBuilder b = new StringBuilder(name).append("{daemon=\"all_sync\"");
-    for (int i = 0; i < labels.length; i += 2) {
-      b.append(',').append(labels[i]).append("=\"").append(labels[i + 1]).append('"');
-    }
-    return b.append('}').toString();
+    return MetricsEndpoint.sample("all_sync", name, labels);
   }
 
   private static final String SOURCE_NODES = sample("zk2zk_nodes", "side", "source");

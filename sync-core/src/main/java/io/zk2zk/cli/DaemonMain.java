@@ -3,6 +3,7 @@ package io.zk2zk.cli;
 import io.zk2zk.SyncDaemon;
 import io.zk2zk.audit.LogSetup;
 import io.zk2zk.config.SyncConfig;
+import io.zk2zk.source.WatchHeapExceeded;
 import io.zk2zk.zk.StartupException;
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
@@ -48,8 +49,18 @@ final class DaemonMain implements DaemonRunner {
         err.println(config.kind().commandName() + ": cannot start: " + e.getMessage());
         err.flush();
         return ExitCodes.CANNOT_START;
+      } catch (WatchHeapExceeded e) {
+        log.error("cannot start: {}", e.getMessage());
+        err.println(config.kind().commandName() + ": cannot start: " + e.getMessage());
+        err.flush();
+        return ExitCodes.HEAP_TOO_SMALL;
       }
       stop.await();
+      if (fatal.get() instanceof WatchHeapExceeded e) {
+        err.println(config.kind().commandName() + ": stopped: " + e.getMessage());
+        err.flush();
+        return ExitCodes.HEAP_TOO_SMALL;
+      }
       if (fatal.get() != null) {
         err.println(config.kind().commandName() + ": stopped after a fatal error: " + fatal.get());
         err.flush();

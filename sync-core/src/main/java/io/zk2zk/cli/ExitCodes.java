@@ -16,5 +16,11 @@ public final class ExitCodes {
   /** {@code verify}: the two ensembles differ by the daemon's rules. */
   public static final int NOT_IN_SYNC = 3;
 
+  /**
+   * The source's per-node watches (ZooKeeper 3.4/3.5) do not fit the heap: restarting with the same
+   * heap fails the same way (a service manager should not restart it; docs/runbook.md).
+   */
+  public static final int HEAP_TOO_SMALL = 4;
+
   private ExitCodes() {}
 }

@@ -45,6 +45,7 @@ public final class SyncMetrics implements AuditListener {
   private final CounterDataPoint passes;
   private volatile LastPass lastPass;
   private volatile DirtyPaths dirty;
+  private volatile java.util.function.LongSupplier watchHeap = () -> 0;
   private volatile HealthCheck connections;
   private volatile PassProgress running;
 
@@ -178,6 +179,20 @@ public final class SyncMetrics implements AuditListener {
             })
         .register(registry);
     GaugeWithCallback.builder()
+        .name("zk2zk_source_watch_heap_bytes")
+        .help(
+            "Heap the per-node watches on a 3.4/3.5 source take, estimated from the nodes the"
+                + " current or last pass walked (0 with a persistent recursive watch)")
+        .constLabels(daemon)
+        .callback(cb -> cb.call(watchHeap.getAsLong()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("zk2zk_heap_max_bytes")
+        .help("This JVM's maximum heap (-Xmx), beside zk2zk_source_watch_heap_bytes")
+        .constLabels(daemon)
+        .callback(cb -> cb.call(Runtime.getRuntime().maxMemory()))
+        .register(registry);
+    GaugeWithCallback.builder()
         .name("zk2zk_connected")
         .help("1 while this daemon's session to that side is connected")
         .constLabels(daemon)
@@ -224,6 +239,11 @@ public final class SyncMetrics implements AuditListener {
   /** Serves {@code zk2zk_dirty_paths} from this set and measures replication lag against it. */
   public void track(DirtyPaths dirtyPaths) {
     this.dirty = dirtyPaths;
+  }
+
+  /** Serves {@code zk2zk_source_watch_heap_bytes} from this estimate. */
+  public void trackWatchHeap(java.util.function.LongSupplier bytes) {
+    this.watchHeap = bytes;
   }
 
   /** Serves {@code zk2zk_connected} from this watch. */

@@ -2,6 +2,7 @@ package io.zk2zk.reconcile;
 
 import io.zk2zk.lifecycle.Lifecycle;
 import io.zk2zk.lifecycle.NamedThreads;
+import io.zk2zk.source.WatchHeapExceeded;
 import io.zk2zk.zk.SideUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.locks.Condition;
@@ -106,6 +107,11 @@ public final class ReconcileLoop implements AutoCloseable {
         backoff = min(backoff.multipliedBy(2), Duration.ofSeconds(30));
         request("retry after an incomplete pass");
       } catch (InterruptedException e) {
+        return;
+      } catch (WatchHeapExceeded e) {
+        // no pass can complete in this heap: say what to give it, once, and stop
+        log.error("stopping: {}", e.getMessage());
+        onFatal.accept(e);
         return;
       } catch (RuntimeException e) {
         log.error("reconcile pass failed; nothing deleted; retrying next pass", e);

@@ -1,5 +1,6 @@
 package io.zk2zk.source;
 
+import io.zk2zk.decide.NodeState;
 import io.zk2zk.decide.SyncScope;
 import io.zk2zk.zk.NodeReader;
 import io.zk2zk.zk.ZkSide;
@@ -15,25 +16,35 @@ import org.apache.zookeeper.Watcher;
 public final class WatchUpkeep {
 
   /** Nothing to keep: a persistent recursive watch sees every change below the root. */
-  public static final WatchUpkeep NONE = new WatchUpkeep(null, null, null, null);
+  public static final WatchUpkeep NONE = new WatchUpkeep(null, null, null, null, null);
 
   private final Watcher watcher;
   private final SeenChildren seen;
   private final DirtyPaths dirty;
   private final SyncScope scope;
+  private final WatchHeap heap;
 
-  private WatchUpkeep(Watcher watcher, SeenChildren seen, DirtyPaths dirty, SyncScope scope) {
+  private WatchUpkeep(
+      Watcher watcher, SeenChildren seen, DirtyPaths dirty, SyncScope scope, WatchHeap heap) {
     this.watcher = watcher;
     this.seen = seen;
     this.dirty = dirty;
     this.scope = scope;
+    this.heap = heap;
   }
 
-  /** The upkeep of {@code source}: none, or per-node watches. */
-  public static WatchUpkeep of(ChangeSource source, DirtyPaths dirty, SyncScope scope) {
-    return source.readWatcher() == null
-        ? NONE
-        : new WatchUpkeep(source.readWatcher(), source.seenChildren(), dirty, scope);
+  /**
+   * The upkeep of {@code source}: none, or per-node watches, whose heap {@code heap} counts.
+   *
+   * @throws WatchHeapExceeded when not even the fewest watches the source's tree needs fit
+   */
+  public static WatchUpkeep of(
+      ChangeSource source, DirtyPaths dirty, SyncScope scope, WatchHeap heap) {
+    if (source.readWatcher() == null) {
+      return NONE;
+    }
+    heap.checkBeforeStart();
+    return new WatchUpkeep(source.readWatcher(), source.seenChildren(), dirty, scope, heap);
   }
 
   /** Whether every source read must set a watch. */
@@ -90,10 +101,31 @@ public final class WatchUpkeep {
     }
   }
 
-  /** A walk read {@code path}'s children: it visits them itself, so only remember them. */
-  public void walked(String path, List<String> children) {
-    if (seen != null && children != null) {
-      seen.update(path, children);
+  /** A walk starts: the heap its watches take is counted from nothing. */
+  public void walkStarted() {
+    if (heap != null) {
+      heap.reset();
     }
+  }
+
+  /**
+   * A walk read {@code path}, which exists: it visits the children itself, so only remember them;
+   * and count the node's watches.
+   *
+   * @throws WatchHeapExceeded when the watches of the tree do not fit the heap
+   */
+  public void walked(String path, NodeState node) {
+    if (seen == null) {
+      return;
+    }
+    heap.add(path, node.isEphemeral());
+    if (node.children() != null) {
+      seen.update(path, node.children());
+    }
+  }
+
+  /** The heap the per-node watches of the current or last walk take, estimated; 0 without. */
+  public long watchHeapBytes() {
+    return heap == null ? 0 : heap.bytes();
   }
 }

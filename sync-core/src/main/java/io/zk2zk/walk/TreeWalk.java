@@ -121,6 +121,7 @@ public final class TreeWalk {
   public void run(Visitor visitor, Set<String> recorded, ReadPace pace)
       throws SideUnavailableException, InterruptedException {
     boolean readAhead = !pace.limits();
+    watches.walkStarted();
     Level level = new Level();
     level.paths.add(scope.root());
     for (int depth = 0; !level.paths.isEmpty(); depth++) {
@@ -215,7 +216,7 @@ public final class TreeWalk {
       var s = chunk.src().get(i).state();
       var t = chunk.tgt().get(i).state();
       if (s.exists()) {
-        watches.walked(p, s.children());
+        watches.walked(p, s);
       }
       boolean absentOnTarget = kind.walksTarget() && !t.exists();
       for (String c : childrenOfEither(s.children(), kind.walksTarget() ? t.children() : null)) {

@@ -176,9 +176,48 @@ public final class NodeReader {
     return issueSingly(side, paths, withChildren, watcher);
   }
 
+  /** A child watch's absence where none is needed: an ephemeral node has no children. */
+  private static final Reply NO_CHILDREN = new Reply(Code.OK, null, null, List.of(), null);
+
+  /**
+   * Per-node watch mode: a data watch on every node and a child watch on every node that can have
+   * children, that is not on an ephemeral one. The data is read first, all paths pipelined, and the
+   * children then of the persistent nodes only: a step more on a near source, and a registry's
+   * ephemeral registrations hold one watch each instead of two (here and in S's server).
+   */
+  private static Issued issueWatched(ZkSide side, List<String> paths, Watcher watcher) {
+    List<CompletableFuture<Reply>> data = new ArrayList<>(paths.size());
+    for (String p : paths) {
+      data.add(side.getData(p, watcher));
+    }
+    return () -> {
+      List<Reply> d = new ArrayList<>(paths.size());
+      List<CompletableFuture<Reply>> kids = new ArrayList<>(paths.size());
+      for (int i = 0; i < paths.size(); i++) {
+        Reply r = ZkSide.await(data.get(i), side.replyTimeout());
+        d.add(r);
+        boolean ephemeral = r.ok() && r.stat() != null && r.stat().getEphemeralOwner() != 0;
+        // a node deleted and created again as a persistent one fires its data watch first
+        kids.add(
+            ephemeral
+                ? CompletableFuture.completedFuture(NO_CHILDREN)
+                : side.getChildren(paths.get(i), watcher));
+      }
+      List<Result> out = new ArrayList<>(paths.size());
+      for (int i = 0; i < paths.size(); i++) {
+        out.add(
+            combine(side, paths.get(i), d.get(i), ZkSide.await(kids.get(i), side.replyTimeout())));
+      }
+      return out;
+    };
+  }
+
   /** Pipelined single reads; the watcher, when given, is set by each read. */
   private static Issued issueSingly(
       ZkSide side, List<String> paths, boolean withChildren, Watcher watcher) {
+    if (watcher != null && withChildren) {
+      return issueWatched(side, paths, watcher);
+    }
     List<CompletableFuture<Reply>> data = new ArrayList<>(paths.size());
     List<CompletableFuture<Reply>> kids = withChildren ? new ArrayList<>(paths.size()) : null;
     for (String p : paths) {

@@ -22,8 +22,17 @@ import org.apache.zookeeper.client.ZKClientConfig;
  */
 public final class ServerProbe {
 
-  /** What the probe learnt. */
-  public record Capabilities(boolean persistentWatches, String version) {}
+  /**
+   * What the probe learnt.
+   *
+   * @param nodeCount the server's node count ({@code srvr}), -1 when unknown
+   */
+  public record Capabilities(boolean persistentWatches, String version, long nodeCount) {}
+
+  /** What {@code srvr} answered: the version ("unknown" when refused) and the node count. */
+  record Srvr(String version, long nodeCount) {
+    static final Srvr UNKNOWN = new Srvr("unknown", -1);
+  }
 
   private ServerProbe() {}
 
@@ -65,9 +74,9 @@ public final class ServerProbe {
       }
       boolean persistent = supportsPersistentWatches(zk);
       // srvr is plain text: sent to a TLS port it only earns a failed handshake and a timeout
-      String version =
-          clientConfig.getBoolean(ZKClientConfig.SECURE_CLIENT) ? "(TLS)" : serverVersion(cs);
-      return new Capabilities(persistent, version);
+      Srvr srvr =
+          clientConfig.getBoolean(ZKClientConfig.SECURE_CLIENT) ? new Srvr("(TLS)", -1) : srvr(cs);
+      return new Capabilities(persistent, srvr.version(), srvr.nodeCount());
     } finally {
       zk.close(2000);
     }
@@ -83,8 +92,8 @@ public final class ServerProbe {
     }
   }
 
-  /** The server's version from the {@code srvr} command, or "unknown" when it is not allowed. */
-  static String serverVersion(ConnectString cs) {
+  /** The server's version and node count from the {@code srvr} command, if it is allowed. */
+  static Srvr srvr(ConnectString cs) {
     for (String h : cs.hosts()) {
       int colon = h.lastIndexOf(':');
       String host = colon > 0 ? h.substring(0, colon) : h;
@@ -96,20 +105,32 @@ public final class ServerProbe {
         out.write("srvr".getBytes(StandardCharsets.US_ASCII));
         out.flush();
         InputStream in = s.getInputStream();
-        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        for (String line : text.split("\n")) {
-          if (line.startsWith("Zookeeper version:")) {
-            String v = line.substring("Zookeeper version:".length()).trim();
-            int dash = v.indexOf('-');
-            int comma = v.indexOf(',');
-            int end = dash > 0 ? dash : comma > 0 ? comma : v.length();
-            return v.substring(0, end);
-          }
+        Srvr parsed = parseSrvr(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        if (parsed != null) {
+          return parsed;
         }
       } catch (IOException | RuntimeException e) {
         // try the next host
       }
     }
-    return "unknown";
+    return Srvr.UNKNOWN;
+  }
+
+  /** The answer of {@code srvr}, or null when it is not one (e.g. the command is not allowed). */
+  static Srvr parseSrvr(String text) {
+    String version = null;
+    long nodes = -1;
+    for (String line : text.split("\n")) {
+      if (line.startsWith("Zookeeper version:")) {
+        String v = line.substring("Zookeeper version:".length()).trim();
+        int dash = v.indexOf('-');
+        int comma = v.indexOf(',');
+        int end = dash > 0 ? dash : comma > 0 ? comma : v.length();
+        version = v.substring(0, end);
+      } else if (line.startsWith("Node count:")) {
+        nodes = Long.parseLong(line.substring("Node count:".length()).trim());
+      }
+    }
+    return version == null ? null : new Srvr(version, nodes);
   }
 }

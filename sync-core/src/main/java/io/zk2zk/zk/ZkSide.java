@@ -128,6 +128,13 @@ public final class ZkSide implements Closeable {
     return capabilities.version();
   }
 
+  /**
+   * The number of nodes the server held when the daemon started ({@code srvr}), -1 when unknown.
+   */
+  public long serverNodeCount() {
+    return capabilities.nodeCount();
+  }
+
   /** {@code multi} with read operations came with persistent watches, in ZooKeeper 3.6. */
   public boolean supportsMultiRead() {
     return capabilities.persistentWatches();

@@ -45,7 +45,7 @@ class WatchModeLogIT extends TwoServers {
   @CsvSource({
     "AUTO, one persistent recursive watch",
     "PERSISTENT, one persistent recursive watch",
-    "PER_NODE, a data and a child watch per node"
+    "PER_NODE, a data watch per node and a child watch per persistent node"
   })
   void theStartLogNamesTheChosenWatches(WatchMode mode, String watches) throws Exception {
     daemon =

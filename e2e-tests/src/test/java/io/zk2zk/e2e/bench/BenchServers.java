@@ -6,7 +6,10 @@ import io.zk2zk.e2e.support.ZkServerProcess;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The bench's ZooKeeper servers: the newest version, standalone, started together. */
+/**
+ * The bench's ZooKeeper servers: standalone, started together, the newest version (or an old one
+ * for S).
+ */
 final class BenchServers {
 
   /** Enough for trees of tens of thousands of nodes. */
@@ -22,13 +25,22 @@ final class BenchServers {
    * C2 as production servers do (the test servers stop at C1 to start fast).
    */
   static List<ZkServerProcess> start(ProcessScope scope, int count, String heap) {
+    return start(scope, count, heap, E2EConfig.ZK39);
+  }
+
+  /**
+   * As {@link #start(ProcessScope, int, String)}, the first server (S) of {@code sourceVersion}.
+   */
+  static List<ZkServerProcess> start(
+      ProcessScope scope, int count, String heap, String sourceVersion) {
     List<ZkServerProcess> servers = new ArrayList<>();
     for (int i = 0; i < count; i++) {
+      String version = i == 0 ? sourceVersion : E2EConfig.ZK39;
       servers.add(
           scope.register(
               ZkServerProcess.standalone(
-                  E2EConfig.ZK39,
-                  scope.newDir("zk-" + E2EConfig.ZK39),
+                  version,
+                  scope.newDir("zk-" + version),
                   List.of(heap, "-XX:TieredStopAtLevel=4"))));
     }
     servers.forEach(ZkServerProcess::launch);

@@ -20,9 +20,10 @@ import org.apache.zookeeper.ZooKeeper;
 /**
  * The ceiling of the benchmark: the plainest fast copy of a tree from one server to an empty one.
  * Level by level; each level read with {@code multi} read batches (getData and getChildren of 200
- * paths per request, 3.6+), several in flight; written with {@code multi} create batches (at most
- * 500 operations or 256 KB), 8 in flight, while the next level is read. No watches, no rules, no
- * logs. Ephemeral nodes are copied as persistent ones, as all_sync does.
+ * paths per request, 3.6+; a 3.4 or 3.5 source: a getData and a getChildren per path, all of a
+ * chunk pipelined), several in flight; written with {@code multi} create batches (at most 500
+ * operations or 256 KB), 8 in flight, while the next level is read. No watches, no rules, no logs.
+ * Ephemeral nodes are copied as persistent ones, as all_sync does.
  *
  * <p>Given a third session, it also writes what t_sync must write for every copy: a record, an
  * empty node under {@link #RECORDS}, in a batch answered before the batch of copies it names is
@@ -39,6 +40,7 @@ final class CeilingCopier {
   /** Where the record-writing copier puts its records. */
   static final String RECORDS = "/bench_records";
 
+  private final boolean multiReads;
   private final ZooKeeper from;
   private final ZooKeeper to;
   private final ZooKeeper records;
@@ -59,6 +61,15 @@ final class CeilingCopier {
    * @param records where each copy's record is written first (null for none)
    */
   CeilingCopier(ZooKeeper from, ZooKeeper to, ZooKeeper records, Set<String> excluded) {
+    this(from, to, records, excluded, true);
+  }
+
+  /**
+   * @param multiReads whether {@code from} answers multi reads (3.6+)
+   */
+  CeilingCopier(
+      ZooKeeper from, ZooKeeper to, ZooKeeper records, Set<String> excluded, boolean multiReads) {
+    this.multiReads = multiReads;
     this.from = from;
     this.to = to;
     this.records = records;
@@ -89,6 +100,10 @@ final class CeilingCopier {
   }
 
   private void readChunk(List<String> paths, List<String> next) throws Exception {
+    if (!multiReads) {
+      readChunkPipelined(paths, next);
+      return;
+    }
     List<CompletableFuture<List<OpResult>>> replies = new ArrayList<>();
     for (int i = 0; i < paths.size(); i += READ_PATHS) {
       List<Op> ops = new ArrayList<>();
@@ -128,6 +143,43 @@ final class CeilingCopier {
           }
         }
       }
+    }
+  }
+
+  /** A path's data and children, read with one call each. */
+  private record Read(CompletableFuture<byte[]> data, CompletableFuture<List<String>> children) {}
+
+  /** Without multi reads (3.4, 3.5): every read of the chunk sent before the first answer. */
+  private void readChunkPipelined(List<String> paths, List<String> next) throws Exception {
+    List<Read> reads = new ArrayList<>(paths.size());
+    for (String p : paths) {
+      Read r = new Read(new CompletableFuture<>(), new CompletableFuture<>());
+      from.getData(
+          p, false, (rc, path, ctx, data, stat) -> complete(r.data(), rc, path, data), null);
+      from.getChildren(
+          p, false, (rc, path, ctx, children) -> complete(r.children(), rc, path, children), null);
+      reads.add(r);
+    }
+    for (int i = 0; i < paths.size(); i++) {
+      String path = paths.get(i);
+      byte[] data = reads.get(i).data().get(2, TimeUnit.MINUTES);
+      if (!"/".equals(path)) {
+        write(path, data);
+      }
+      for (String c : reads.get(i).children().get(2, TimeUnit.MINUTES)) {
+        String child = "/".equals(path) ? "/" + c : path + "/" + c;
+        if (!excluded.contains(child)) {
+          next.add(child);
+        }
+      }
+    }
+  }
+
+  private static <T> void complete(CompletableFuture<T> f, int rc, String path, T value) {
+    if (rc != 0) {
+      f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
+    } else {
+      f.complete(value);
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 final class ProcessMeters {
 
   private static final Pattern VM_HWM = Pattern.compile("(?m)^VmHWM:\\s+(\\d+) kB");
+  private static final Pattern WATCH_COUNT = Pattern.compile("(?m)^zk_watch_count\\s+(\\d+)");
   private static final Pattern TOTAL_WATCHES = Pattern.compile("Total watches:\\s*(\\d+)");
   // unified logging, -Xlog:gc: "[1.234s][info][gc] GC(3) Pause Young (Normal) ... 12.345ms"
   private static final Pattern PAUSE = Pattern.compile("\\bPause (\\w+).*?(\\d+(?:\\.\\d+)?)ms$");
@@ -109,8 +110,21 @@ final class ProcessMeters {
     }
   }
 
-  /** Watches the server holds for all its sessions (the {@code wchs} four-letter word). */
+  /**
+   * Watches the server holds for all its sessions: the {@code wchs} four-letter word, or on 3.4,
+   * whose {@code wchs} counts only data watches, {@code mntr}'s {@code zk_watch_count} (data and
+   * child watches).
+   */
   static long watches(ZkServerProcess server) throws IOException {
+    if (server.version().startsWith("3.4")) {
+      String mntr =
+          FourLetterWords.send("127.0.0.1", server.clientPort(), "mntr", Duration.ofSeconds(5));
+      Matcher m = WATCH_COUNT.matcher(mntr);
+      if (!m.find()) {
+        throw new IllegalStateException("unexpected mntr answer from " + server + ": " + mntr);
+      }
+      return Long.parseLong(m.group(1));
+    }
     String answer =
         FourLetterWords.send("127.0.0.1", server.clientPort(), "wchs", Duration.ofSeconds(5));
     Matcher m = TOTAL_WATCHES.matcher(answer);

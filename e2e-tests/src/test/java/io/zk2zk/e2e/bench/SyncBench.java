@@ -97,11 +97,18 @@ class SyncBench {
   }
 
   private void initialSync(ProcessScope scope, String scenario, CreateMode mode) throws Exception {
-    List<ZkServerProcess> servers = BenchServers.start(scope, 3, BenchServers.SMALL_HEAP);
+    initialSync(scope, scenario, 10, mode, E2EConfig.ZK39);
+  }
+
+  private void initialSync(
+      ProcessScope scope, String scenario, int services, CreateMode mode, String sourceVersion)
+      throws Exception {
+    List<ZkServerProcess> servers =
+        BenchServers.start(scope, 3, BenchServers.SMALL_HEAP, sourceVersion);
     ZkServerProcess sServer = servers.get(0);
     Zk s = scope.connect(sServer);
     Zk t = scope.connect(servers.get(1));
-    BulkWriter.write(s.raw(), services(10, 1000, mode), 500, 8);
+    BulkWriter.write(s.raw(), services(services, 1000, mode), 500, 8);
     SortedMap<String, NodeInfo> source = s.readTree("/");
     Ceiling ceiling = ceiling(scope, sServer, servers.get(2));
 
@@ -123,15 +130,25 @@ class SyncBench {
             "from the first pass's start; "
                 + serverCpuNote(serverSeconds, ceiling)
                 + "; "
-                + BenchLogs.gc(daemon)));
+                + BenchLogs.gc(daemon)
+                + watchesPerNode(sServer, source.size())));
   }
 
   @Test
   @Order(9)
   @Timeout(value = 40, unit = TimeUnit.MINUTES)
   void initialSyncOfBigTreeUnder512m(ProcessScope scope) throws Exception {
+    bigInitialSync(scope, E2EConfig.ZK39);
+  }
+
+  /**
+   * A million nodes under the daemon's -Xmx512m from a source of {@code sourceVersion}: with 3.4 or
+   * 3.5, per-node watches.
+   */
+  private void bigInitialSync(ProcessScope scope, String sourceVersion) throws Exception {
     // the fourth server takes a second ceiling copy, after the daemon's
-    List<ZkServerProcess> servers = BenchServers.start(scope, 4, BenchServers.BIG_HEAP);
+    List<ZkServerProcess> servers =
+        BenchServers.start(scope, 4, BenchServers.BIG_HEAP, sourceVersion);
     ZkServerProcess sServer = servers.get(0);
     Zk s = scope.connect(sServer);
     Zk t = scope.connect(servers.get(1));
@@ -141,13 +158,34 @@ class SyncBench {
     long seedStart = System.nanoTime();
     BulkWriter.write(s.raw(), bigTree(parents, perParent), 1000, 16);
     double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
-    assertThat((long) s.raw().getAllChildrenNumber("/big")).isEqualTo(nodes - 1);
     Ceiling before = ceiling(scope, sServer, servers.get(2));
-    assertThat(before.nodes()).isEqualTo(nodes);
+    assertThat(before.nodes()).as("S's nodes, which the ceiling copied").isEqualTo(nodes);
 
     long expected = t.raw().getAllChildrenNumber("/") + OWN_NODES + nodes;
+    String heapNote = "";
+    String heap = "";
+    if (!sourceVersion.equals(E2EConfig.ZK39)) {
+      // per-node watches: under -Xmx512m the daemon stops early, saying what heap to give it
+      TooSmall refused = refusedHeap(scope, sServer, servers.get(1));
+      heap = " -Xmx" + refused.advised();
+      heapNote =
+          String.format(
+              Locale.ROOT,
+              "; under -Xmx512m it stopped %.1f s after its start (exit 4): \"%s\"; run with"
+                  + "%s",
+              refused.seconds(),
+              refused.line(),
+              heap);
+    }
     ProcessMeters.Cpu serverCpu = serverCpu(sServer, servers.get(1));
-    DaemonProcess daemon = startDaemon(scope, DaemonProcess.Kind.ALL_SYNC, sServer, servers.get(1));
+    DaemonProcess daemon =
+        startDaemonWithOpts(
+            scope,
+            DaemonProcess.Kind.ALL_SYNC,
+            sServer.connectString(),
+            servers.get(1).connectString(),
+            heap,
+            "3600");
     long inSyncAt = awaitCount(t, daemon, c -> c >= expected);
     double[] serverSeconds = serverCpu.usedEach();
     double seconds = (inSyncAt - BenchLogs.firstPassStart(daemon)) / 1000.0;
@@ -167,22 +205,93 @@ class SyncBench {
     Ceiling ceiling = Ceiling.meanOf(before, after);
     REPORT.add(
         row(
-            String.format(Locale.ROOT, "initial sync, %,d x 100 B, -Xmx512m", nodes),
+            String.format(
+                    Locale.ROOT,
+                    "initial sync, %,d x 100 B, -Xmx%s",
+                    nodes,
+                    heap.isEmpty() ? "512m" : heap.substring(" -Xmx".length()))
+                + fromOld(sourceVersion),
             nodes,
             seconds,
             ceiling,
             daemon,
             sServer,
             String.format(
-                Locale.ROOT,
-                "%s; %s; ceiling before / after the daemon %,.0f / %,.0f nodes/s; S seeded in"
-                    + " %.1f s; from the first pass's start",
-                gc,
-                serverCpuNote(serverSeconds, ceiling),
-                before.rate(),
-                after.rate(),
-                seedSeconds)));
+                    Locale.ROOT,
+                    "%s; %s; ceiling before / after the daemon %,.0f / %,.0f nodes/s; S seeded in"
+                        + " %.1f s; from the first pass's start",
+                    gc,
+                    serverCpuNote(serverSeconds, ceiling),
+                    before.rate(),
+                    after.rate(),
+                    seedSeconds)
+                + watchesPerNode(sServer, nodes)
+                + heapNote));
     assertThat(daemon.isAlive()).as("the daemon survived").isTrue();
+  }
+
+  /** The daemon's refusal of a heap too small for its watches: when, what it said, what heap. */
+  record TooSmall(double seconds, String line, String advised) {}
+
+  private static final java.util.regex.Pattern ADVISED =
+      java.util.regex.Pattern.compile("JAVA_OPTS=-Xmx(\\w+)");
+
+  private TooSmall refusedHeap(ProcessScope scope, ZkServerProcess s, ZkServerProcess t) {
+    long started = System.nanoTime();
+    DaemonProcess small =
+        startDaemon(scope, DaemonProcess.Kind.ALL_SYNC, s.connectString(), t.connectString());
+    assertThat(small.waitForExit(CONVERGE)).as(small.diagnostics()).isEqualTo(4);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    String line = small.stderr().strip();
+    java.util.regex.Matcher m = ADVISED.matcher(line);
+    assertThat(m.find()).as(line).isTrue();
+    return new TooSmall(seconds, line, m.group(1));
+  }
+
+  // ---- an old source ---------------------------------------------------------------------------
+
+  /**
+   * 100 x 1,000 persistent nodes from a 3.4.14 source (T 3.9.5): no persistent watches, so a data
+   * and a child watch per node.
+   */
+  @Test
+  @Order(13)
+  void initialSyncOf100x1000From34(ProcessScope scope) throws Exception {
+    initialSync(
+        scope,
+        "initial sync, 100 x 1,000" + fromOld(E2EConfig.ZK34),
+        100,
+        CreateMode.PERSISTENT,
+        E2EConfig.ZK34);
+  }
+
+  @Test
+  @Order(14)
+  void burstOf10000CreatesUnder10ParentsFrom34(ProcessScope scope) throws Exception {
+    burst(
+        scope,
+        "burst: 10,000 creates under 10 parents" + fromOld(E2EConfig.ZK34),
+        10,
+        E2EConfig.ZK34);
+  }
+
+  @Test
+  @Order(15)
+  @Timeout(value = 40, unit = TimeUnit.MINUTES)
+  void initialSyncOfBigTreeFrom34Under512m(ProcessScope scope) throws Exception {
+    bigInitialSync(scope, E2EConfig.ZK34);
+  }
+
+  private static String fromOld(String sourceVersion) {
+    return sourceVersion.equals(E2EConfig.ZK39) ? "" : ", S " + sourceVersion;
+  }
+
+  /** The source's watches per node, for a row's note. */
+  private static String watchesPerNode(ZkServerProcess source, long nodes) throws Exception {
+    return String.format(
+        Locale.ROOT,
+        "; %.2f watches per node on S",
+        ProcessMeters.watches(source) / (double) nodes);
   }
 
   // ---- T far away ------------------------------------------------------------------------------
@@ -339,7 +448,13 @@ class SyncBench {
   }
 
   private void burst(ProcessScope scope, String scenario, int parents) throws Exception {
-    List<ZkServerProcess> servers = BenchServers.start(scope, 3, BenchServers.SMALL_HEAP);
+    burst(scope, scenario, parents, E2EConfig.ZK39);
+  }
+
+  private void burst(ProcessScope scope, String scenario, int parents, String sourceVersion)
+      throws Exception {
+    List<ZkServerProcess> servers =
+        BenchServers.start(scope, 3, BenchServers.SMALL_HEAP, sourceVersion);
     ZkServerProcess sServer = servers.get(0);
     Zk s = scope.connect(sServer);
     Zk t = scope.connect(servers.get(1));
@@ -620,6 +735,18 @@ class SyncBench {
       String dst,
       String interval,
       String... more) {
+    return startDaemonWithOpts(scope, kind, src, dst, "", interval, more);
+  }
+
+  /** With {@code moreJavaOpts} after the default ones (a later -Xmx wins). */
+  private static DaemonProcess startDaemonWithOpts(
+      ProcessScope scope,
+      DaemonProcess.Kind kind,
+      String src,
+      String dst,
+      String moreJavaOpts,
+      String interval,
+      String... more) {
     Path dir = scope.newDir(kind.launcherName());
     return scope.startDaemon(
         DaemonProcess.builder(kind, dir)
@@ -628,7 +755,8 @@ class SyncBench {
                     + " -Xlog:gc:file="
                     + dir.resolve(BenchLogs.GC_LOG)
                     + " "
-                    + DAEMON_OPTS)
+                    + DAEMON_OPTS
+                    + moreJavaOpts)
             .args(
                 "start",
                 "--srcAddr",
@@ -694,7 +822,8 @@ class SyncBench {
                 src.raw(),
                 dst.raw(),
                 rec != null ? rec.raw() : null,
-                java.util.Set.copyOf(Zk.EXCLUDED))
+                java.util.Set.copyOf(Zk.EXCLUDED),
+                !from.version().startsWith("3.4") && !from.version().startsWith("3.5"))
             .copyAll();
     double seconds = (System.nanoTime() - started) / 1e9;
     double copierSeconds = copierCpu.used();
@@ -964,12 +1093,14 @@ class SyncBench {
   private static String machine() {
     return String.format(
         Locale.ROOT,
-        "%d cores, %s %s, Java %s; ZooKeeper %s standalone servers on loopback (forceSync=no)",
+        "%d cores, %s %s, Java %s; ZooKeeper %s standalone servers on loopback (forceSync=no), S %s"
+            + " in the rows that say so",
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.name"),
         System.getProperty("os.arch"),
         System.getProperty("java.version"),
-        E2EConfig.ZK39);
+        E2EConfig.ZK39,
+        E2EConfig.ZK34);
   }
 
   /** p50 / p99 / max of a sample. */

@@ -1,0 +1,102 @@
+package io.zk2zk.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class WatchHeapTest {
+
+  private static final long MB = 1024 * 1024;
+
+  @Test
+  void aPersistentNodeHoldsTwoWatchesAndAnEphemeralOne() {
+    assertThat(WatchHeap.perNode("/a/b", false)).isEqualTo(40 + 4 + 2 * 216);
+    assertThat(WatchHeap.perNode("/a/b", true)).isEqualTo(40 + 4 + 216);
+  }
+
+  @Test
+  void theWatchesMayTakeSixtyPercentOfTheHeap() {
+    assertThat(new WatchHeap(512 * MB, -1).budget()).isEqualTo((long) (512 * MB * 0.6));
+  }
+
+  @Test
+  void aWalkWithinTheBudgetCountsItsNodesAndAResetStartsAgain() {
+    WatchHeap heap = new WatchHeap(512 * MB, -1);
+    for (int i = 0; i < 1000; i++) {
+      heap.add("/big/p0001/n" + i, false);
+    }
+    assertThat(heap.bytes()).isBetween(1000L * (40 + 12 + 432), 1000L * (40 + 15 + 432));
+
+    heap.reset();
+
+    assertThat(heap.bytes()).isZero();
+  }
+
+  @Test
+  void aWalkPastTheBudgetStopsNamingTheTreeTheHeapAndTheHeapToGive() {
+    WatchHeap heap = new WatchHeap(64 * MB, -1);
+
+    assertThatThrownBy(
+            () -> {
+              for (int i = 0; ; i++) {
+                heap.add("/big/p0001/n" + i, false);
+              }
+            })
+        .isInstanceOf(WatchHeapExceeded.class)
+        .hasMessageContaining("has no persistent watches (ZooKeeper older than 3.6)")
+        .hasMessageMatching(
+            ".*: the first 82,\\d{3} nodes walked already need about 38 MB of heap for their"
+                + " watches.*")
+        .hasMessageContaining("more than 60% of this JVM's 64 MB")
+        .hasMessageEndingWith("restart with JAVA_OPTS=-Xmx256m (or sync a smaller --path)");
+  }
+
+  @Test
+  void theServersNodeCountProjectsTheWalkEarly() {
+    // 300 MB of watches for a million persistent nodes: beyond 512 MB's 307 MB only with the
+    // projection, which speaks after 20,000 nodes, long before the walk's own count would
+    WatchHeap heap = new WatchHeap(512 * MB, 1_001_001);
+    int walked = 0;
+    try {
+      for (; walked < 1_001_001; walked++) {
+        heap.add("/big/p" + (walked / 1000) + "/n" + walked % 1000, false);
+      }
+    } catch (WatchHeapExceeded e) {
+      assertThat(e.getMessage())
+          .contains("its 1,001,001 nodes need about 4")
+          .contains("restart with JAVA_OPTS=-Xmx1g");
+    }
+    assertThat(walked + 1).as("the node that made it speak").isEqualTo(20_000);
+  }
+
+  @Test
+  void aTreeOfEphemeralRegistrationsFitsWhereAPersistentOneDoesNot() {
+    WatchHeap registry = new WatchHeap(512 * MB, 1_000_000);
+    assertThatCode(
+            () -> {
+              for (int i = 0; i < 1_000_000; i++) {
+                registry.add("/dubbo/svc" + i / 1000 + "/providers/p" + i % 1000, true);
+              }
+            })
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void beforeTheFirstWalkOnlyATreeTooLargeEvenForTheFewestWatchesIsRefused() {
+    assertThatCode(() -> new WatchHeap(512 * MB, 1_000_000).checkBeforeStart())
+        .doesNotThrowAnyException();
+    assertThatCode(() -> new WatchHeap(512 * MB, -1).checkBeforeStart()).doesNotThrowAnyException();
+    assertThatThrownBy(() -> new WatchHeap(512 * MB, 2_000_000).checkBeforeStart())
+        .isInstanceOf(WatchHeapExceeded.class)
+        .hasMessageContaining("its 2,000,000 nodes need, even with one watch each, about 496 MB");
+  }
+
+  @Test
+  void theAdvisedHeapIsRoundedUpToAQuarterGigabyte() {
+    assertThat(WatchHeap.advisedHeap(100 * MB)).isEqualTo("256m");
+    assertThat(WatchHeap.advisedHeap(500 * MB)).isEqualTo("1g");
+    assertThat(WatchHeap.advisedHeap(700 * MB)).isEqualTo("1280m");
+  }
+}
