@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.zk2zk.e2e.support.DaemonProcess;
 import io.zk2zk.e2e.support.E2EConfig;
+import io.zk2zk.e2e.support.FourLetterWords;
 import io.zk2zk.e2e.support.FreePorts;
 import io.zk2zk.e2e.support.MetricsEndpoint;
 import io.zk2zk.e2e.support.ProcessScope;
@@ -82,6 +83,64 @@ class OldSourceHeapE2EIT {
     assertThat(watchHeap).isBetween(NODES * 400.0, NODES * 600.0);
     assertThat(metrics.get(MetricsEndpoint.sample("all_sync", "zk2zk_heap_max_bytes")))
         .isGreaterThan(watchHeap / 0.6);
+  }
+
+  /**
+   * An ephemeral node never has children: it gets a data watch and no child watch, so a registry's
+   * registrations cost one watch each, in S's server as in the daemon's heap.
+   */
+  @Test
+  void aRegistrationOnA34SourceHoldsOneWatchAndAPersistentNodeTwo(ProcessScope scope)
+      throws Exception {
+    ZkServerProcess sServer = scope.startZk(E2EConfig.ZK34);
+    ZkServerProcess tServer = scope.startZk(E2EConfig.ZK39);
+    Zk s = scope.connect(sServer);
+    Zk t = scope.connect(tServer);
+    Zk provider = scope.connect(sServer);
+    s.createPersistent("/svc", new byte[0]);
+    s.createPersistent("/svc/providers", new byte[0]);
+    s.createPersistent("/svc/configurators", new byte[0]);
+    for (int i = 0; i < 50; i++) {
+      provider.createEphemeral("/svc/providers/p" + i, ("provider " + i).getBytes(UTF_8));
+    }
+    DaemonProcess daemon = start(scope, sServer, tServer, DaemonProcess.DEFAULT_JAVA_OPTS);
+    await("T holds S's tree")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .failFast("the daemon exited", () -> !daemon.isAlive())
+        .untilAsserted(() -> Trees.assertCopied(s.readTree("/svc"), t.readTree("/svc")));
+
+    // "/", /svc, its two children: a data and a child watch each; the 50 providers: a data watch
+    long expected = 4 * 2 + 50;
+    await("the watches S holds for the daemon")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> watchCount(sServer) == expected);
+
+    // a registration that comes later is read, and watched, the same way
+    provider.createEphemeral("/svc/providers/late", new byte[0]);
+    await("the late registration copied and watched")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> t.exists("/svc/providers/late") != null && watchCount(sServer) == expected + 1);
+    // and its data watch works: a change of its data reaches T
+    provider.setData("/svc/providers/late", "weight=200".getBytes(UTF_8));
+    await("the late registration's new data on T")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> "weight=200".equals(new String(t.getData("/svc/providers/late"), UTF_8)));
+  }
+
+  /**
+   * Data and child watches a 3.4 server holds ({@code mntr}; its {@code wchs} counts data only).
+   */
+  private static long watchCount(ZkServerProcess server) throws Exception {
+    String mntr =
+        FourLetterWords.send("127.0.0.1", server.clientPort(), "mntr", Duration.ofSeconds(5));
+    Matcher m = Pattern.compile("(?m)^zk_watch_count\\s+(\\d+)").matcher(mntr);
+    assertThat(m.find()).as(mntr).isTrue();
+    return Long.parseLong(m.group(1));
   }
 
   private static DaemonProcess start(
