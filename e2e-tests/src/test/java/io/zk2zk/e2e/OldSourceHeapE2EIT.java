@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A 3.4 source has no persistent watches: all_sync watches each of its nodes, and the ZooKeeper
  * client keeps every watch in the heap. A heap too small for the tree's watches is said within
  * seconds, in one line naming the tree, the heap and the heap to give, with exit code 4; with that
- * heap the same tree syncs, and {@code zk2zk_source_watch_heap_bytes} shows what the watches take.
+ * heap the same tree syncs, its progress lines estimating the rest from the server's node count,
+ * and {@code zk2zk_source_watch_heap_bytes} shows what the watches take.
  */
 @ExtendWith(ProcessScopeExtension.class)
 class OldSourceHeapE2EIT {
@@ -67,7 +68,13 @@ class OldSourceHeapE2EIT {
 
     int port = FreePorts.next();
     DaemonProcess enough =
-        start(scope, sServer, tServer, "-Xmx" + advised, "--metricsPort", Integer.toString(port));
+        start(
+            scope,
+            sServer,
+            tServer,
+            "-Xmx" + advised + " -Dzk2zk.progressInterval=1",
+            "--metricsPort",
+            Integer.toString(port));
     await("T holds S's tree")
         .atMost(Duration.ofMinutes(2))
         .pollInterval(Duration.ofMillis(500))
@@ -76,6 +83,10 @@ class OldSourceHeapE2EIT {
     for (String group : List.of(group(0), group(GROUPS - 1))) {
       Trees.assertCopied(s.readTree(group), t.readTree(group));
     }
+    // the first pass's progress has an estimate: the server's node count (srvr), as 3.4 has no
+    // getAllChildrenNumber
+    assertThat(enough.runtimeLog())
+        .containsPattern("reconcile pass running \\d+ s: source \\d+ of ~120,?1\\d\\d nodes read");
     Map<String, Double> metrics = MetricsEndpoint.scrape(port);
     double watchHeap =
         metrics.get(MetricsEndpoint.sample("all_sync", "zk2zk_source_watch_heap_bytes"));

@@ -6,31 +6,20 @@ import io.zk2zk.audit.AuditLog;
 import io.zk2zk.batch.BatchSync;
 import io.zk2zk.config.DaemonKind;
 import io.zk2zk.config.SyncConfig;
-import io.zk2zk.decide.Action;
-import io.zk2zk.decide.Decision;
-import io.zk2zk.decide.PathView;
 import io.zk2zk.decide.SyncRules;
 import io.zk2zk.decide.SyncScope;
-import io.zk2zk.metrics.PassProgress;
 import io.zk2zk.metrics.ReconcileProgress;
 import io.zk2zk.metrics.SyncMetrics;
-import io.zk2zk.read.BatchReader;
 import io.zk2zk.read.SourceHorizon;
 import io.zk2zk.records.CarryMarkers;
 import io.zk2zk.records.CopyReceipts;
 import io.zk2zk.records.MigrationRecords;
-import io.zk2zk.records.RecordListing;
 import io.zk2zk.source.DirtyPaths;
 import io.zk2zk.walk.ReadPace;
 import io.zk2zk.walk.TreeWalk;
-import io.zk2zk.zk.NodeReader;
 import io.zk2zk.zk.SideUnavailableException;
 import io.zk2zk.zk.ZkSide;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -128,7 +117,9 @@ public final class FullReconcile {
    */
   public PassResult run(boolean periodic) throws SideUnavailableException, InterruptedException {
     long started = System.nanoTime();
-    Pass pass = new Pass(progress.begin(this::expectedSourceNodes));
+    PassVisitor pass =
+        new PassVisitor(
+            progress.begin(this::expectedSourceNodes), kind, scope, batch, counters, dirty, audit);
     SourceHorizon horizon = batch.reader().horizon();
     boolean complete = false;
     horizon.passStarted();
@@ -191,212 +182,17 @@ public final class FullReconcile {
     }
   }
 
-  /** What one pass has seen so far; the walk hands it every chunk. */
-  private final class Pass implements TreeWalk.Visitor {
-    final PassProgress progress;
-    final PassDeletions deletions = new PassDeletions();
-    final Set<String> unvisitedRecords = new HashSet<>();
-    final Set<String> unvisitedReceipts = new HashSet<>();
-    MigrationRecords.Listing listing;
-    PassWriter writer;
-    long source;
-    long target;
-    // all_sync: clients' nodes on T carried to S, which rule 36 deletes: in the guard's base too
-    long carriedOnTarget;
-    long changed;
-
-    Pass(PassProgress progress) {
-      this.progress = progress;
-    }
-
-    @Override
-    public Set<String> claim(List<String> paths) {
-      return dirty.tryClaim(paths);
-    }
-
-    @Override
-    public void release(Set<String> claimed) {
-      dirty.release(claimed);
-    }
-
-    @Override
-    public void visit(TreeWalk.Chunk chunk) throws SideUnavailableException, InterruptedException {
-      if (chunk.depth() < 0) {
-        visitRecorded(chunk);
-        return;
-      }
-      boolean handedOver = false;
-      try {
-        progress.read(existing(chunk.src()), existing(chunk.tgt()));
-        batch.reader().horizon().observe(chunk.src());
-        List<Integer> writes = nominate(chunk, batch.reader());
-        RecordListing current = listing.current();
-        handedOver = true; // from here the writer releases the claim
-        changed +=
-            writer.submit(
-                chunk.depth(),
-                chunk.claimed(),
-                () -> {
-                  int n = syncNominated(writes, chunk, current);
-                  if (counters != null) {
-                    counters.alignWalked(chunk.src(), chunk.tgt(), scope);
-                  }
-                  return n;
-                });
-        reportProgress(changed);
-      } finally {
-        if (!handedOver) {
-          dirty.release(chunk.claimed());
-        }
-      }
-    }
-
-    /** Counts each path, nominates its deletion; returns the positions that ask for a write. */
-    private List<Integer> nominate(TreeWalk.Chunk chunk, BatchReader reader)
-        throws SideUnavailableException, InterruptedException {
-      List<Integer> writes = new ArrayList<>();
-      List<PathView> views = new ArrayList<>(chunk.paths().size());
-      Map<String, Integer> positions = new HashMap<>(chunk.paths().size() * 2);
-      for (int i = 0; i < chunk.paths().size(); i++) {
-        String p = chunk.paths().get(i);
-        if (!chunk.readable(i)) {
-          NodeReader.Result s = chunk.src().get(i);
-          audit.alarm(
-              p,
-              "cannot read: "
-                  + (s.error() != null ? s.error() : chunk.tgt().get(i).error()).name());
-          deletions.unreadable(p);
-          continue;
-        }
-        unvisitedRecords.remove(p);
-        unvisitedReceipts.remove(p);
-        if (!scope.contains(p)) {
-          continue;
-        }
-        var t = chunk.tgt().get(i).state();
-        views.add(new PathView(p, chunk.src().get(i).state(), t, recorded(p)));
-        positions.put(p, i);
-        if (kind.walksTarget() && t.isEphemeral()) {
-          deletions.ephemeral(p);
-        }
-      }
-      // a node T has and S does not is a deletion only if it is a copy (rule 33); t_sync reads S
-      // for the nodes clients created on T (a view whose S node is unreadable is left out)
-      reader.withProvenance(views);
-      for (PathView v : views) {
-        if (nominate(v)) {
-          writes.add(positions.get(v.path()));
-        }
-      }
-      return writes;
-    }
-
-    /**
-     * A chunk of the paths the walk did not see that only records (t_sync) or copy receipts name,
-     * nominated, then synced from fresh reads.
-     */
-    private void visitRecorded(TreeWalk.Chunk chunk)
-        throws SideUnavailableException, InterruptedException {
-      List<String> writes = new ArrayList<>();
-      List<PathView> views = new ArrayList<>(chunk.paths().size());
-      for (int i = 0; i < chunk.paths().size(); i++) {
-        if (!chunk.readable(i)) {
-          deletions.unreadable(chunk.paths().get(i));
-          continue;
-        }
-        String p = chunk.paths().get(i);
-        views.add(
-            new PathView(p, chunk.src().get(i).state(), chunk.tgt().get(i).state(), recorded(p)));
-      }
-      batch.reader().withProvenance(views);
-      for (PathView v : views) {
-        if (nominate(v)) {
-          writes.add(v.path());
-        }
-      }
-      changed += PassDeletions.syncClaimed(writes, batch, dirty);
-      reportProgress(changed);
-    }
-
-    private boolean recorded(String path) {
-      return listing.paths().contains(path);
-    }
-
-    /**
-     * Counts the path and nominates it for a deletion at the end of the walk; returns true when it
-     * asks for a write or an alarm now.
-     */
-    private boolean nominate(PathView v) {
-      if (rules.countsAsSource(v)) {
-        source++;
-      }
-      if (rules.countsAsTarget(v)) {
-        target++;
-      } else if (kind.walksTarget() && v.recorded() && v.target().isPersistent()) {
-        carriedOnTarget++;
-      }
-      Decision d = rules.decide(v);
-      // a node absent on the source is deleted under the guard; rule 37's delete is not an
-      // inference from an absence but what the receipt of this very node says, as an event would
-      if (d.action() instanceof Action.Delete && !v.receipt().forThisNode()) {
-        deletions.nominate(v.path());
-        return false;
-      }
-      return d.writes() || d.action() instanceof Action.Alarm || d.action() instanceof Action.Keep;
-    }
-
-    /** A progress line if the interval has passed (deletions can take long too). */
-    void reportProgress(long changedSoFar) {
-      progress.changes(changedSoFar);
-      progress.maybeLog();
-    }
-  }
-
-  /**
-   * Decides and applies the nominated writes of a chunk from the walk's reads, made under the
-   * claim; a path a worker held is synced by it and once more after it.
-   *
-   * @return the writes decided, plus the nominated paths a worker held
-   */
-  private int syncNominated(List<Integer> positions, TreeWalk.Chunk chunk, RecordListing listing)
-      throws SideUnavailableException, InterruptedException {
-    if (positions.isEmpty()) {
-      return 0;
-    }
-    List<NodeReader.Result> s = new ArrayList<>(positions.size());
-    List<NodeReader.Result> t = new ArrayList<>(positions.size());
-    int held = 0;
-    for (int i : positions) {
-      if (chunk.claimed().contains(chunk.paths().get(i))) {
-        s.add(chunk.src().get(i));
-        t.add(chunk.tgt().get(i));
-      } else {
-        held++;
-      }
-    }
-    return batch.sync(s, t, listing) + held;
-  }
-
-  private static long existing(List<NodeReader.Result> reads) {
-    long n = 0;
-    for (NodeReader.Result r : reads) {
-      if (r.state() != null && r.state().exists()) {
-        n++;
-      }
-    }
-    return n;
-  }
-
   /**
    * The nodes a walk will read on the source, for the first pass's ETA: ZooKeeper 3.6+ counts a
-   * subtree's descendants in one request; the excluded subtrees are not walked. Negative when
-   * unknown (older servers: the first pass reports "ETA unknown").
+   * subtree's descendants in one request; the excluded subtrees are not walked. An older server's
+   * node count at the daemon's start ({@code srvr}) stands in when the whole tree is synced, a few
+   * nodes too many. Negative when unknown (the first pass reports "ETA unknown").
    */
   private long expectedSourceNodes() throws InterruptedException {
     String root = scope.root();
     OptionalLong below = source.countDescendants(root);
     if (below.isEmpty()) {
-      return -1;
+      return root.equals("/") ? source.serverNodeCount() : -1;
     }
     long total = below.getAsLong() + 1;
     for (String excluded : SyncScope.EXCLUDED_ROOTS) {
