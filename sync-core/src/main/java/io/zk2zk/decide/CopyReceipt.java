@@ -38,7 +38,8 @@ public record CopyReceipt(State state, long sourceCzxid, int version) {
    */
   public static boolean keptFor(String path) {
     int digits = 0;
-    for (int i = path.length() - 1; i > path.lastIndexOf('/') && digits < 10; i--) {
+    int nameStart = path.lastIndexOf('/');
+    for (int i = path.length() - 1; i > nameStart && digits < 10; i--) {
       char c = path.charAt(i);
       if (c < '0' || c > '9') {
         return false;

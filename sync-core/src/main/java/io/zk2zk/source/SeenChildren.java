@@ -30,9 +30,14 @@ public final class SeenChildren {
    * disappeared since the previous read (all of them at the first read).
    */
   public Set<String> update(String parent, List<String> children) {
+    if (children.isEmpty()) {
+      // most nodes are leaves: nothing to sort, and nothing to store
+      byte[] before = byParent.remove(parent);
+      return before == null ? Set.of() : Set.of(decode(before));
+    }
     String[] now = children.toArray(new String[0]);
     Arrays.sort(now);
-    byte[] before = now.length == 0 ? byParent.remove(parent) : byParent.put(parent, encode(now));
+    byte[] before = byParent.put(parent, encode(now));
     String[] was = decode(before);
     Set<String> changed = new HashSet<>();
     int i = 0;

@@ -35,6 +35,9 @@ public final class ZkSide implements Closeable {
   private final String role;
   private final ConnectString connect;
   private final Duration session;
+  // computed once: Duration's arithmetic goes through BigDecimal, and every request asks for it
+  private final Duration replyTimeout;
+  private final long replyTimeoutMillis;
   private final Semaphore inFlight;
   private final SideSecurity security;
   private final Lifecycle lifecycle = new Lifecycle();
@@ -56,6 +59,8 @@ public final class ZkSide implements Closeable {
     this.role = role;
     this.connect = connect;
     this.session = session;
+    this.replyTimeout = session.multipliedBy(2).plusSeconds(5);
+    this.replyTimeoutMillis = replyTimeout.toMillis();
     this.inFlight = new Semaphore(maxInFlight);
     this.security = security;
   }
@@ -350,7 +355,7 @@ public final class ZkSide implements Closeable {
 
   /** How long to wait for one reply before treating the connection as lost. */
   public Duration replyTimeout() {
-    return session.multipliedBy(2).plusSeconds(5);
+    return replyTimeout;
   }
 
   private interface Request {
@@ -364,7 +369,7 @@ public final class ZkSide implements Closeable {
       return reply;
     }
     try {
-      if (!inFlight.tryAcquire(replyTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!inFlight.tryAcquire(replyTimeoutMillis, TimeUnit.MILLISECONDS)) {
         reply.complete(new Reply(Code.OPERATIONTIMEOUT, null, null, null, null));
         return reply;
       }
