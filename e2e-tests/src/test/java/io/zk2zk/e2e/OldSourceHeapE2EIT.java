@@ -43,9 +43,9 @@ class OldSourceHeapE2EIT {
   private static final Pattern LINE =
       Pattern.compile(
           "all_sync: (stopped|cannot start): the source has no persistent watches \\(ZooKeeper"
-              + " older than 3\\.6\\), so every node is watched on its own: .* about (\\d+) MB of"
+              + " older than 3\\.6\\), so every node is watched on its own: .* (\\d+) MB of"
               + " heap for their watches, more than 60% of this JVM's \\d+ MB; restart with"
-              + " JAVA_OPTS=-Xmx(\\w+) \\(or sync a smaller --path\\)");
+              + " JAVA_OPTS=-Xmx(\\w+) or more \\(or sync a smaller --path\\)");
 
   @Test
   void aHeapTooSmallForA34SourcesWatchesIsSaidEarlyAndTheAdvisedHeapSyncsIt(ProcessScope scope)

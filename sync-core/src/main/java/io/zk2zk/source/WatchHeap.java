@@ -24,14 +24,12 @@ public final class WatchHeap {
    */
   static final double SHARE = 0.6;
 
-  /** Nodes walked before a projection onto the whole tree is trusted. */
-  static final long PROJECT_AFTER = 20_000;
-
   private final long maxHeap;
   private final long treeNodes;
   // one walk writes them, the metrics thread reads bytes
   private volatile long bytes;
   private volatile long nodes;
+  private volatile long pathChars;
 
   /**
    * @param maxHeap this JVM's maximum heap ({@link Runtime#maxMemory()})
@@ -57,26 +55,36 @@ public final class WatchHeap {
   public void reset() {
     bytes = 0;
     nodes = 0;
+    pathChars = 0;
   }
 
   /**
    * Counts a node the walk read, and so watches.
    *
-   * @throws WatchHeapExceeded when the watches, or their projection onto the server's node count,
-   *     exceed the budget
+   * @throws WatchHeapExceeded when the watches exceed the budget, or would even if every node not
+   *     walked yet (of the server's node count) held one watch only
    */
   public void add(String path, boolean ephemeral) {
     bytes += perNode(path, ephemeral);
+    pathChars += path.length();
     nodes++;
     if (bytes > budget()) {
-      throw exceeded("the first " + count(nodes) + " nodes walked already need", bytes);
+      throw exceeded(
+          "the first " + count(nodes) + " nodes walked already need about", bytes, likely());
     }
-    if (treeNodes > nodes && nodes >= PROJECT_AFTER && nodes % 1000 == 0) {
-      long projected = (long) ((double) bytes / nodes * treeNodes);
-      if (projected > budget()) {
-        throw exceeded("its " + count(treeNodes) + " nodes need", projected);
+    if (treeNodes > nodes && nodes % 1000 == 0) {
+      // a lower bound: the walk goes level by level, and the persistent parents it meets first
+      // hold more watches per node than a registry's ephemeral leaves below them
+      long least = bytes + (treeNodes - nodes) * (PER_PATH + pathChars / nodes + PER_WATCH);
+      if (least > budget()) {
+        throw exceeded("its " + count(treeNodes) + " nodes need at least", least, likely());
       }
     }
+  }
+
+  /** The whole tree's watches as the nodes walked so far would have it: what to advise. */
+  private long likely() {
+    return treeNodes > nodes ? (long) ((double) bytes / nodes * treeNodes) : bytes;
   }
 
   /** The watches' estimated heap so far in this walk, in bytes (a metric). */
@@ -92,7 +100,10 @@ public final class WatchHeap {
     if (treeNodes > 0) {
       long least = treeNodes * perNode("/a/b", true);
       if (least > budget()) {
-        throw exceeded("its " + count(treeNodes) + " nodes need, even with one watch each,", least);
+        throw exceeded(
+            "its " + count(treeNodes) + " nodes need, even with one watch each, at least",
+            least,
+            treeNodes * perNode("/a/b/c", false));
       }
     }
   }
@@ -101,19 +112,19 @@ public final class WatchHeap {
     return String.format(Locale.ROOT, "%,d", n);
   }
 
-  private WatchHeapExceeded exceeded(String whoNeeds, long need) {
+  private WatchHeapExceeded exceeded(String whoNeeds, long need, long adviseFor) {
     return new WatchHeapExceeded(
         String.format(
             Locale.ROOT,
             "the source has no persistent watches (ZooKeeper older than 3.6), so every node is"
-                + " watched on its own: %s about %d MB of heap for their watches, more than"
-                + " %.0f%% of this JVM's %d MB; restart with JAVA_OPTS=-Xmx%s (or sync a smaller"
+                + " watched on its own: %s %d MB of heap for their watches, more than %.0f%% of"
+                + " this JVM's %d MB; restart with JAVA_OPTS=-Xmx%s or more (or sync a smaller"
                 + " --path)",
             whoNeeds,
             mb(need),
             SHARE * 100,
             mb(maxHeap),
-            advisedHeap(need)));
+            advisedHeap(Math.max(need, adviseFor))));
   }
 
   /** The heap to ask for: the watches' share of it, rounded up to a quarter of a gigabyte. */
