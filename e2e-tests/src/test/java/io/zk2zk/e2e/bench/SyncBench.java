@@ -254,8 +254,23 @@ class SyncBench {
    * 100 x 1,000 persistent nodes from a 3.4.14 source (T 3.9.5): no persistent watches, so a data
    * and a child watch per node.
    */
+  /**
+   * A registry from a 3.4.14 source: 10 services of 1,000 ephemeral registrations, one watch each
+   * (an ephemeral node never has children), two on each persistent service.
+   */
   @Test
   @Order(13)
+  void initialSyncOf10x1000EphemeralFrom34(ProcessScope scope) throws Exception {
+    initialSync(
+        scope,
+        "initial sync, 10 x 1,000 ephemeral" + fromOld(E2EConfig.ZK34),
+        10,
+        CreateMode.EPHEMERAL,
+        E2EConfig.ZK34);
+  }
+
+  @Test
+  @Order(14)
   void initialSyncOf100x1000From34(ProcessScope scope) throws Exception {
     initialSync(
         scope,
@@ -266,7 +281,7 @@ class SyncBench {
   }
 
   @Test
-  @Order(14)
+  @Order(15)
   void burstOf10000CreatesUnder10ParentsFrom34(ProcessScope scope) throws Exception {
     burst(
         scope,
@@ -276,7 +291,7 @@ class SyncBench {
   }
 
   @Test
-  @Order(15)
+  @Order(16)
   @Timeout(value = 40, unit = TimeUnit.MINUTES)
   void initialSyncOfBigTreeFrom34Under512m(ProcessScope scope) throws Exception {
     bigInitialSync(scope, E2EConfig.ZK34);
