@@ -161,16 +161,7 @@ class OldSourceHeapE2EIT {
       String javaOpts,
       String... more) {
     return scope.startDaemon(
-        DaemonProcess.builder(DaemonProcess.Kind.ALL_SYNC, scope.newDir("all_sync"))
-            .javaOpts(javaOpts)
-            .args(
-                "start",
-                "--srcAddr",
-                sServer.connectString(),
-                "--dstAddr",
-                tServer.connectString(),
-                "--logEnableStdout=false")
-            .args(List.of(more)));
+        scope.syncing(DaemonProcess.Kind.ALL_SYNC, sServer, tServer).javaOpts(javaOpts).args(more));
   }
 
   private static String group(int g) {

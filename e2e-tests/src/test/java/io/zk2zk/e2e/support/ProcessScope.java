@@ -119,17 +119,22 @@ public final class ProcessScope implements AutoCloseable {
    */
   public DaemonProcess startSync(
       DaemonProcess.Kind kind, ZkServerProcess from, ZkServerProcess to, String... more) {
-    List<String> args = new java.util.ArrayList<>();
-    args.addAll(
-        List.of(
+    return startDaemon(syncing(kind, from, to).args(more));
+  }
+
+  /**
+   * The builder of {@link #startSync}, in a new working directory, to add JAVA_OPTS or flags to.
+   */
+  public DaemonProcess.Builder syncing(
+      DaemonProcess.Kind kind, ZkServerProcess from, ZkServerProcess to) {
+    return DaemonProcess.builder(kind, newDir(kind.launcherName()))
+        .args(
             "start",
             "--srcAddr",
             from.connectString(),
             "--dstAddr",
             to.connectString(),
-            "--logEnableStdout=false"));
-    args.addAll(List.of(more));
-    return startDaemon(kind, args);
+            "--logEnableStdout=false");
   }
 
   /** Starts a daemon from a prepared builder (custom working dir or JAVA_OPTS). */
