@@ -182,7 +182,8 @@ public final class SyncMetrics implements AuditListener {
         .name("zk2zk_source_watch_heap_bytes")
         .help(
             "Heap the per-node watches on a 3.4/3.5 source take, estimated from the nodes the"
-                + " current or last pass walked (0 with a persistent recursive watch)")
+                + " last pass walked, or the current one once it has walked more (0 with a"
+                + " persistent recursive watch)")
         .constLabels(daemon)
         .callback(cb -> cb.call(watchHeap.getAsLong()))
         .register(registry);

@@ -30,6 +30,7 @@ public final class WatchHeap {
   private volatile long bytes;
   private volatile long nodes;
   private volatile long pathChars;
+  private volatile long lastWalk;
 
   /**
    * @param maxHeap this JVM's maximum heap ({@link Runtime#maxMemory()})
@@ -53,6 +54,7 @@ public final class WatchHeap {
 
   /** A walk starts: its watches are counted from nothing. */
   public void reset() {
+    lastWalk = bytes;
     bytes = 0;
     nodes = 0;
     pathChars = 0;
@@ -87,9 +89,12 @@ public final class WatchHeap {
     return treeNodes > nodes ? (long) ((double) bytes / nodes * treeNodes) : bytes;
   }
 
-  /** The watches' estimated heap so far in this walk, in bytes (a metric). */
+  /**
+   * The watches' estimated heap, in bytes (a metric): the last complete walk's, or the current
+   * walk's once it has counted more, so that the metric does not drop at each pass's start.
+   */
   public long bytes() {
-    return bytes;
+    return Math.max(bytes, lastWalk);
   }
 
   /**
