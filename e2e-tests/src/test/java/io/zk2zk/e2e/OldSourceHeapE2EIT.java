@@ -147,11 +147,7 @@ class OldSourceHeapE2EIT {
    * Data and child watches a 3.4 server holds ({@code mntr}; its {@code wchs} counts data only).
    */
   private static long watchCount(ZkServerProcess server) throws Exception {
-    String mntr =
-        FourLetterWords.send("127.0.0.1", server.clientPort(), "mntr", Duration.ofSeconds(5));
-    Matcher m = Pattern.compile("(?m)^zk_watch_count\\s+(\\d+)").matcher(mntr);
-    assertThat(m.find()).as(mntr).isTrue();
-    return Long.parseLong(m.group(1));
+    return FourLetterWords.number(server.clientPort(), "mntr", FourLetterWords.MNTR_WATCH_COUNT);
   }
 
   private static DaemonProcess start(

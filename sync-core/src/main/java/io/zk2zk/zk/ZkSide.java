@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
@@ -18,7 +17,6 @@ import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
-import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +33,9 @@ public final class ZkSide implements Closeable {
   private final String role;
   private final ConnectString connect;
   private final Duration session;
-  // computed once: Duration's arithmetic goes through BigDecimal, and every request asks for it
+  // computed once: Duration's arithmetic goes through BigDecimal, and every read asks for it
   private final Duration replyTimeout;
-  private final long replyTimeoutMillis;
-  private final Semaphore inFlight;
+  private final InFlightRequests requests;
   private final SideSecurity security;
   private final Lifecycle lifecycle = new Lifecycle();
   private final List<Consumer<ConnectionState>> listeners = new CopyOnWriteArrayList<>();
@@ -60,8 +57,12 @@ public final class ZkSide implements Closeable {
     this.connect = connect;
     this.session = session;
     this.replyTimeout = session.multipliedBy(2).plusSeconds(5);
-    this.replyTimeoutMillis = replyTimeout.toMillis();
-    this.inFlight = new Semaphore(maxInFlight);
+    this.requests =
+        new InFlightRequests(
+            maxInFlight,
+            replyTimeout.toMillis(),
+            lifecycle::isStarted,
+            () -> curator.getZookeeperClient().getZooKeeper());
     this.security = security;
   }
 
@@ -192,7 +193,7 @@ public final class ZkSide implements Closeable {
   // ---- asynchronous requests ----------------------------------------------------------------
 
   public CompletableFuture<Reply> getData(String path, Watcher watcher) {
-    return issue(
+    return requests.issue(
         (zk, f) ->
             zk.getData(
                 path,
@@ -203,7 +204,7 @@ public final class ZkSide implements Closeable {
   }
 
   public CompletableFuture<Reply> getChildren(String path, Watcher watcher) {
-    return issue(
+    return requests.issue(
         (zk, f) ->
             zk.getChildren(
                 path,
@@ -215,7 +216,7 @@ public final class ZkSide implements Closeable {
 
   /** An exists with a watch: the one read that leaves a watch on a node that is not there. */
   public CompletableFuture<Reply> existsWatch(String path, Watcher watcher) {
-    return issue(
+    return requests.issue(
         (zk, f) ->
             zk.exists(
                 path,
@@ -226,11 +227,11 @@ public final class ZkSide implements Closeable {
 
   /** Makes this session's next reads see everything the ensemble's leader has committed. */
   public CompletableFuture<Reply> sync(String path) {
-    return issue((zk, f) -> zk.sync(path, (rc, p, ctx) -> f.complete(Reply.of(rc)), null));
+    return requests.issue((zk, f) -> zk.sync(path, (rc, p, ctx) -> f.complete(Reply.of(rc)), null));
   }
 
   public CompletableFuture<Reply> exists(String path) {
-    return issue(
+    return requests.issue(
         (zk, f) ->
             zk.exists(
                 path,
@@ -245,7 +246,7 @@ public final class ZkSide implements Closeable {
 
   /** A plain (4-argument) create with the given ACL. */
   public CompletableFuture<Reply> create(String path, byte[] data, List<ACL> acl) {
-    return issue(
+    return requests.issue(
         (zk, f) ->
             zk.create(
                 path,
@@ -257,7 +258,7 @@ public final class ZkSide implements Closeable {
   }
 
   public CompletableFuture<Reply> setData(String path, byte[] data, int version) {
-    return issue(
+    return requests.issue(
         (zk, f) ->
             zk.setData(
                 path,
@@ -268,13 +269,13 @@ public final class ZkSide implements Closeable {
   }
 
   public CompletableFuture<Reply> delete(String path, int version) {
-    return issue(
+    return requests.issue(
         (zk, f) -> zk.delete(path, version, (rc, p, ctx) -> f.complete(Reply.of(rc)), null));
   }
 
   /** Reads a node's ACL (in {@link Reply#acl()}). */
   public CompletableFuture<Reply> getAcl(String path) {
-    return issue(
+    return requests.issue(
         (zk, f) ->
             zk.getACL(
                 path,
@@ -285,7 +286,7 @@ public final class ZkSide implements Closeable {
   }
 
   public CompletableFuture<Reply> setAcl(String path, List<ACL> acl) {
-    return issue(
+    return requests.issue(
         (zk, f) ->
             zk.setACL(
                 path,
@@ -296,7 +297,7 @@ public final class ZkSide implements Closeable {
   }
 
   public CompletableFuture<Reply> multi(List<Op> ops) {
-    return issue(multiRequest(ops));
+    return requests.issue(multiRequest(ops));
   }
 
   /**
@@ -305,13 +306,10 @@ public final class ZkSide implements Closeable {
    * given back on that very thread).
    */
   public CompletableFuture<Reply> multiIfFree(List<Op> ops) {
-    if (!lifecycle.isStarted() || !inFlight.tryAcquire()) {
-      return null;
-    }
-    return send(multiRequest(ops));
+    return requests.issueIfFree(multiRequest(ops));
   }
 
-  private static Request multiRequest(List<Op> ops) {
+  private static InFlightRequests.Request multiRequest(List<Op> ops) {
     return (zk, f) ->
         zk.multi(
             ops,
@@ -322,7 +320,7 @@ public final class ZkSide implements Closeable {
 
   /** Creates an ephemeral node (plain create: accepted by every server version). */
   public CompletableFuture<Reply> createEphemeral(String path, byte[] data) {
-    return issue(
+    return requests.issue(
         (zk, f) ->
             zk.create(
                 path,
@@ -356,45 +354,6 @@ public final class ZkSide implements Closeable {
   /** How long to wait for one reply before treating the connection as lost. */
   public Duration replyTimeout() {
     return replyTimeout;
-  }
-
-  private interface Request {
-    void send(ZooKeeper zk, CompletableFuture<Reply> reply);
-  }
-
-  private CompletableFuture<Reply> issue(Request request) {
-    CompletableFuture<Reply> reply = new CompletableFuture<>();
-    if (!lifecycle.isStarted()) {
-      reply.complete(new Reply(Code.CONNECTIONLOSS, null, null, null, null));
-      return reply;
-    }
-    try {
-      if (!inFlight.tryAcquire(replyTimeoutMillis, TimeUnit.MILLISECONDS)) {
-        reply.complete(new Reply(Code.OPERATIONTIMEOUT, null, null, null, null));
-        return reply;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      reply.complete(new Reply(Code.CONNECTIONLOSS, null, null, null, null));
-      return reply;
-    }
-    return send(request);
-  }
-
-  /** Sends a request whose in-flight permit is taken. */
-  private CompletableFuture<Reply> send(Request request) {
-    CompletableFuture<Reply> reply = new CompletableFuture<>();
-    // released exactly once: by the reply, or by a waiter that gave up (see await)
-    reply.whenComplete((r, t) -> inFlight.release());
-    try {
-      request.send(curator.getZookeeperClient().getZooKeeper(), reply);
-    } catch (IllegalArgumentException e) {
-      // the client refuses the path itself (e.g. "/a/"): an answer about the node, not the link
-      reply.complete(new Reply(Code.BADARGUMENTS, null, null, null, null));
-    } catch (Exception e) {
-      reply.complete(new Reply(Code.CONNECTIONLOSS, null, null, null, null));
-    }
-    return reply;
   }
 
   /** Closes the session; idempotent. Ephemeral state of this daemon has none to lose. */

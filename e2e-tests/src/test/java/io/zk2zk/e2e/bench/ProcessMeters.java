@@ -5,7 +5,6 @@ import io.zk2zk.e2e.support.ZkServerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,7 +13,6 @@ import java.util.regex.Pattern;
 final class ProcessMeters {
 
   private static final Pattern VM_HWM = Pattern.compile("(?m)^VmHWM:\\s+(\\d+) kB");
-  private static final Pattern WATCH_COUNT = Pattern.compile("(?m)^zk_watch_count\\s+(\\d+)");
   private static final Pattern TOTAL_WATCHES = Pattern.compile("Total watches:\\s*(\\d+)");
   // unified logging, -Xlog:gc: "[1.234s][info][gc] GC(3) Pause Young (Normal) ... 12.345ms"
   private static final Pattern PAUSE = Pattern.compile("\\bPause (\\w+).*?(\\d+(?:\\.\\d+)?)ms$");
@@ -116,22 +114,9 @@ final class ProcessMeters {
    * child watches).
    */
   static long watches(ZkServerProcess server) throws IOException {
-    if (server.version().startsWith("3.4")) {
-      String mntr =
-          FourLetterWords.send("127.0.0.1", server.clientPort(), "mntr", Duration.ofSeconds(5));
-      Matcher m = WATCH_COUNT.matcher(mntr);
-      if (!m.find()) {
-        throw new IllegalStateException("unexpected mntr answer from " + server + ": " + mntr);
-      }
-      return Long.parseLong(m.group(1));
-    }
-    String answer =
-        FourLetterWords.send("127.0.0.1", server.clientPort(), "wchs", Duration.ofSeconds(5));
-    Matcher m = TOTAL_WATCHES.matcher(answer);
-    if (!m.find()) {
-      throw new IllegalStateException("unexpected wchs answer from " + server + ": " + answer);
-    }
-    return Long.parseLong(m.group(1));
+    return server.version().startsWith("3.4")
+        ? FourLetterWords.number(server.clientPort(), "mntr", FourLetterWords.MNTR_WATCH_COUNT)
+        : FourLetterWords.number(server.clientPort(), "wchs", TOTAL_WATCHES);
   }
 
   /** GC pauses of a {@code -Xlog:gc:file=...} log. */

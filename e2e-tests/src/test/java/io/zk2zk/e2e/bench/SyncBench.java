@@ -26,6 +26,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.Watcher;
@@ -233,8 +235,7 @@ class SyncBench {
   /** The daemon's refusal of a heap too small for its watches: when, what it said, what heap. */
   record TooSmall(double seconds, String line, String advised) {}
 
-  private static final java.util.regex.Pattern ADVISED =
-      java.util.regex.Pattern.compile("JAVA_OPTS=-Xmx(\\w+)");
+  private static final Pattern ADVISED = Pattern.compile("JAVA_OPTS=-Xmx(\\w+)");
 
   private TooSmall refusedHeap(ProcessScope scope, ZkServerProcess s, ZkServerProcess t) {
     long started = System.nanoTime();
@@ -243,7 +244,7 @@ class SyncBench {
     assertThat(small.waitForExit(CONVERGE)).as(small.diagnostics()).isEqualTo(4);
     double seconds = (System.nanoTime() - started) / 1e9;
     String line = small.stderr().strip();
-    java.util.regex.Matcher m = ADVISED.matcher(line);
+    Matcher m = ADVISED.matcher(line);
     assertThat(m.find()).as(line).isTrue();
     return new TooSmall(seconds, line, m.group(1));
   }

@@ -7,10 +7,15 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.SocketFactory;
 
 /** Sends ZooKeeper four-letter-word commands ({@code srvr}, {@code ruok}...) over a raw socket. */
 public final class FourLetterWords {
+
+  /** {@code mntr}'s count of data and child watches (3.4's {@code wchs} counts data ones only). */
+  public static final Pattern MNTR_WATCH_COUNT = Pattern.compile("(?m)^zk_watch_count\\s+(\\d+)");
 
   private FourLetterWords() {}
 
@@ -18,6 +23,20 @@ public final class FourLetterWords {
   public static String send(String host, int port, String command, Duration timeout)
       throws IOException {
     return send(host, port, command, timeout, SocketFactory.getDefault());
+  }
+
+  /**
+   * The number that {@code pattern}'s first group finds in a local server's answer to {@code
+   * command}, e.g. {@code mntr}'s {@code zk_watch_count}; throws when it finds none.
+   */
+  public static long number(int clientPort, String command, Pattern pattern) throws IOException {
+    String answer = send("127.0.0.1", clientPort, command, Duration.ofSeconds(5));
+    Matcher m = pattern.matcher(answer);
+    if (!m.find()) {
+      throw new IllegalStateException(
+          "unexpected " + command + " answer from port " + clientPort + ": " + answer);
+    }
+    return Long.parseLong(m.group(1));
   }
 
   /**
