@@ -69,7 +69,7 @@ class BadInputE2EIT {
   private static final Duration LIVE = Duration.ofSeconds(15);
 
   /** Reconcile interval of the daemons in most tests here. */
-  private static final int INTERVAL = 5;
+  private static final int INTERVAL = 3;
 
   /** A few reconcile passes at {@link #INTERVAL}, plus slack for a loaded machine. */
   private static final Duration FEW_PASSES = Duration.ofSeconds(45);
@@ -486,10 +486,20 @@ class BadInputE2EIT {
                   .javaOpts(variants.get(i))
                   .args(startArgs(source.connectString(), target.connectString(), INTERVAL))));
     }
+    // both daemons are watched over the same passes, so the check takes the time of one
     List<String> problems = new ArrayList<>();
+    Map<String, OversizeBaseline> baselines = new LinkedHashMap<>();
     for (String name : daemons.keySet()) {
       try {
-        checkOversizedNodeHandling(s, clients.get(name), daemons.get(name));
+        baselines.put(name, oversizedNodeFailed(s, clients.get(name), daemons.get(name)));
+      } catch (AssertionError | org.awaitility.core.ConditionTimeoutException e) {
+        problems.add(name + ": " + e.getMessage());
+      }
+    }
+    for (Map.Entry<String, OversizeBaseline> baseline : baselines.entrySet()) {
+      String name = baseline.getKey();
+      try {
+        checkOversizedNodeHandling(clients.get(name), daemons.get(name), baseline.getValue());
       } catch (AssertionError | org.awaitility.core.ConditionTimeoutException e) {
         problems.add(name + ": " + e.getMessage());
       }
@@ -497,7 +507,14 @@ class BadInputE2EIT {
     assertThat(problems).isEmpty();
   }
 
-  private static void checkOversizedNodeHandling(Zk s, Zk t, DaemonProcess daemon)
+  /** What a daemon had logged when the watching of its next passes began. */
+  private record OversizeBaseline(int fails, int passes, long drops, long startedNanos) {}
+
+  /**
+   * Awaits everything but {@code /app/big} on T and a fail line for it; then writes a live change
+   * and returns the counts the next passes are measured from.
+   */
+  private static OversizeBaseline oversizedNodeFailed(Zk s, Zk t, DaemonProcess daemon)
       throws Exception {
     List<String> withoutBig = new ArrayList<>(Zk.EXCLUDED);
     withoutBig.add("/app/big");
@@ -517,18 +534,24 @@ class BadInputE2EIT {
     // Watch three more passes: at most one fail line and one dropped connection per attempt,
     // passes at their interval (a reconnect starts a pass at once: back-to-back passes are a
     // reconnect storm), and live changes still arrive.
-    int fails0 = failReasons(daemon, "/app/big").size();
-    int passes0 = progressCount(daemon);
-    long drops0 = disconnects(daemon);
-    long t0 = System.nanoTime();
-    String after = "/app/after-" + daemon.pid();
-    s.createPersistent(after, bytes("after"));
-    awaitData(daemon, t, after, bytes("after"));
-    awaitProgressLines(daemon, passes0 + 3, Duration.ofSeconds(60));
-    Duration window = Duration.ofNanos(System.nanoTime() - t0);
-    int passes = progressCount(daemon) - passes0;
-    int fails = failReasons(daemon, "/app/big").size() - fails0;
-    long drops = disconnects(daemon) - drops0;
+    OversizeBaseline baseline =
+        new OversizeBaseline(
+            failReasons(daemon, "/app/big").size(),
+            progressCount(daemon),
+            disconnects(daemon),
+            System.nanoTime());
+    s.createPersistent("/app/after-" + daemon.pid(), bytes("after"));
+    return baseline;
+  }
+
+  private static void checkOversizedNodeHandling(
+      Zk t, DaemonProcess daemon, OversizeBaseline baseline) throws Exception {
+    awaitData(daemon, t, "/app/after-" + daemon.pid(), bytes("after"));
+    awaitProgressLines(daemon, baseline.passes() + 3, Duration.ofSeconds(60));
+    Duration window = Duration.ofNanos(System.nanoTime() - baseline.startedNanos());
+    int passes = progressCount(daemon) - baseline.passes();
+    int fails = failReasons(daemon, "/app/big").size() - baseline.fails();
+    long drops = disconnects(daemon) - baseline.drops();
     String during = passes + " passes in " + window.toMillis() + " ms";
     assertThat(fails)
         .as("fail lines for /app/big during " + during)

@@ -77,12 +77,15 @@ class NetworkFaultsE2EIT {
    * S on {@code sourceVersion}, T on 3.9, a link to each for the daemons, and a direct client of
    * each for the test.
    */
-  private void servers(String sourceVersion, String... targetJvmOpts) {
-    source = scope.register(ZkServerProcess.standalone(sourceVersion, scope.newDir("zk-S")));
+  private void servers(String sourceVersion, String... serverJvmOpts) {
+    source =
+        scope.register(
+            ZkServerProcess.standalone(
+                sourceVersion, scope.newDir("zk-S"), List.of(serverJvmOpts)));
     target =
         scope.register(
             ZkServerProcess.standalone(
-                E2EConfig.ZK39, scope.newDir("zk-T"), List.of(targetJvmOpts)));
+                E2EConfig.ZK39, scope.newDir("zk-T"), List.of(serverJvmOpts)));
     source.launch();
     target.launch();
     source.awaitServing(ZkServerProcess.START_TIMEOUT);
@@ -440,7 +443,7 @@ class NetworkFaultsE2EIT {
   // ---- c: a flapping link ---------------------------------------------------------------------
 
   /**
-   * Both links stall 2 s of every 5 for a minute while clients change S every 200 ms and
+   * Both links stall 2 s of every 5 for half a minute while clients change S every 200 ms and
    * registrations come and go on T. With 4 s sessions a 2 s stall may or may not outlast a
    * session's read timeout (2/3 of it, counted from the last answer; busy sessions did not
    * disconnect in our runs, idle ones did): each disconnect is logged once and followed by one
@@ -480,7 +483,7 @@ class NetworkFaultsE2EIT {
         0,
         200,
         TimeUnit.MILLISECONDS);
-    int flaps = 12;
+    int flaps = 6;
     try {
       for (int flap = 0; flap < flaps; flap++) {
         toS.stall();
@@ -495,7 +498,7 @@ class NetworkFaultsE2EIT {
       assertThat(load.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(loadFailure.get()).isNull();
-    assertThat(round.get()).isGreaterThan(200);
+    assertThat(round.get()).isGreaterThan(100);
 
     awaitInSync(allSync, tSync);
     for (DaemonProcess d : List.of(allSync, tSync)) {
@@ -796,9 +799,10 @@ class NetworkFaultsE2EIT {
    */
   @Test
   void initialSyncOfAHundredThousandNodesIntoASlowTarget() throws Exception {
-    // T gets a bigger heap than the tests' 256 MB: ZooKeeper keeps its last 500 committed
-    // transactions in memory (zookeeper.commitLogCount, for followers to catch up), so a T that
-    // takes 40 MB in a few hundred multis holds it twice for a while
+    // S and T get a bigger heap than the tests' 256 MB: ZooKeeper keeps its last 500 committed
+    // transactions in memory (zookeeper.commitLogCount, for followers to catch up), so a server
+    // that takes 40 MB in a few hundred multis holds it twice, and reading it all back then runs
+    // in back-to-back GCs (S's tree read 10 s instead of 4)
     servers(E2EConfig.ZK39, "-Xmx512m");
     int groups = 100;
     int perGroup = 1_000;

@@ -111,20 +111,18 @@ public final class InSync {
     if (marks == null) {
       return out;
     }
-    for (Map.Entry<String, NodeInfo> e : tTree.entrySet()) {
-      if (e.getValue().ephemeral()) {
-        continue;
-      }
-      org.apache.zookeeper.data.Stat stat = new org.apache.zookeeper.data.Stat();
-      try {
-        List<org.apache.zookeeper.data.ACL> acl = t.raw().getACL(e.getKey(), stat);
-        if (!acl.contains(Zk.ORIGIN_MARK) && stat.getCzxid() > marks.getCzxid()) {
-          out.add(e.getKey());
-        }
-      } catch (KeeperException.NoNodeException gone) {
-        // deleted meanwhile
-      }
-    }
+    List<String> persistent =
+        tTree.entrySet().stream()
+            .filter(e -> !e.getValue().ephemeral())
+            .map(Map.Entry::getKey)
+            .toList();
+    t.readAcls(persistent)
+        .forEach(
+            (path, read) -> {
+              if (!read.acl().contains(Zk.ORIGIN_MARK) && read.czxid() > marks.getCzxid()) {
+                out.add(path);
+              }
+            });
     return out;
   }
 

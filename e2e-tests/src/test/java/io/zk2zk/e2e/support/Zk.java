@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +25,7 @@ import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.common.ConfigException;
 import org.apache.zookeeper.common.ZKConfig;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 
 /**
@@ -262,6 +265,58 @@ public final class Zk implements AutoCloseable {
           "reading " + root + " on " + connectString + " took over " + READ_TREE_TIMEOUT, e);
     }
     return walk.nodes;
+  }
+
+  /** A node's ACL and the zxid that created it. */
+  public record AclRead(List<ACL> acl, long czxid) {}
+
+  /**
+   * The ACLs of {@code paths}, read asynchronously (one synchronous getACL per node would take a
+   * round trip each); paths deleted meanwhile are left out.
+   */
+  public Map<String, AclRead> readAcls(Collection<String> paths)
+      throws KeeperException, InterruptedException {
+    Map<String, AclRead> out = new ConcurrentHashMap<>();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    AtomicInteger pending = new AtomicInteger(paths.size() + 1);
+    for (String path : paths) {
+      zk.getACL(
+          path,
+          null,
+          (rc, p, ctx, acl, stat) -> {
+            KeeperException.Code code = KeeperException.Code.get(rc);
+            if (code == KeeperException.Code.OK) {
+              out.put(p, new AclRead(acl, stat.getCzxid()));
+            } else if (code != KeeperException.Code.NONODE) {
+              done.completeExceptionally(KeeperException.create(code, p));
+            }
+            if (pending.decrementAndGet() == 0) {
+              done.complete(null);
+            }
+          },
+          null);
+    }
+    if (pending.decrementAndGet() == 0) {
+      done.complete(null);
+    }
+    try {
+      done.get(READ_TREE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof KeeperException ke) {
+        throw ke;
+      }
+      throw new IllegalStateException("reading ACLs on " + connectString, e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          "reading "
+              + paths.size()
+              + " ACLs on "
+              + connectString
+              + " took over "
+              + READ_TREE_TIMEOUT,
+          e);
+    }
+    return out;
   }
 
   /** One asynchronous walk: getData for each node, getChildren only where there are children. */
