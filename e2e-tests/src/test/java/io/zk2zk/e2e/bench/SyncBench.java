@@ -357,6 +357,22 @@ class SyncBench {
   }
 
   /**
+   * A burst of 10,000 creates under 10 parents on S with T behind the same 20 ms round trip, and
+   * the same burst written while the daemon is stopped: the watch-driven path across a WAN.
+   */
+  @Test
+  @Order(11)
+  void burstOf10000CreatesUnder10ParentsThroughA20msRoundTripToT(ProcessScope scope)
+      throws Exception {
+    burst(
+        scope,
+        "burst: 10,000 creates under 10 parents, T 20 ms round trip",
+        10,
+        E2EConfig.ZK39,
+        WAN_ONE_WAY);
+  }
+
+  /**
    * One registration at a time with T behind the same 20 ms round trip: what a watch-driven change
    * costs in round trips (an ideal copy: S's event, then one write to T).
    */
@@ -469,13 +485,25 @@ class SyncBench {
 
   private void burst(ProcessScope scope, String scenario, int parents, String sourceVersion)
       throws Exception {
+    burst(scope, scenario, parents, sourceVersion, Duration.ZERO);
+  }
+
+  /**
+   * With {@code oneWayToT} above zero, the daemon reaches T, and the ceiling copier its own T,
+   * through a link delaying each direction by that much.
+   */
+  private void burst(
+      ProcessScope scope, String scenario, int parents, String sourceVersion, Duration oneWayToT)
+      throws Exception {
     List<ZkServerProcess> servers =
         BenchServers.start(scope, 3, BenchServers.SMALL_HEAP, sourceVersion);
     ZkServerProcess sServer = servers.get(0);
     Zk s = scope.connect(sServer);
     Zk t = scope.connect(servers.get(1));
     BulkWriter.write(s.raw(), services(parents, 0, CreateMode.PERSISTENT), 500, 8);
-    DaemonProcess daemon = startDaemon(scope, DaemonProcess.Kind.ALL_SYNC, sServer, servers.get(1));
+    String toT = farAway(scope, servers.get(1), oneWayToT);
+    DaemonProcess daemon =
+        startDaemon(scope, DaemonProcess.Kind.ALL_SYNC, sServer.connectString(), toT);
     awaitFirstPass(daemon);
     long baseline = t.raw().getAllChildrenNumber("/");
 
@@ -487,9 +515,17 @@ class SyncBench {
     long caughtUpAt = awaitCount(t, daemon, n -> n >= baseline + 2 * BURST);
     awaitCopied(s.readTree("/"), t, "/");
 
-    Ceiling ceiling = ceiling(scope, sServer, servers.get(2));
+    Ceiling ceiling =
+        ceiling(scope, sServer, servers.get(2), farAway(scope, servers.get(2), oneWayToT), null);
     REPORT.add(burstRow(scenario, b, inSyncAt, ceiling, daemon, sServer));
     REPORT.add(catchUpRow(scenario, c, caughtUpAt, ceiling, daemon, sServer, ""));
+  }
+
+  /** {@code server}'s address, or that of a link delaying each direction by {@code oneWay}. */
+  private static String farAway(ProcessScope scope, ZkServerProcess server, Duration oneWay) {
+    return oneWay.isZero()
+        ? server.connectString()
+        : scope.link(server).delay(oneWay).connectString();
   }
 
   @Test
