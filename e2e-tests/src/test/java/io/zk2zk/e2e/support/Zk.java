@@ -253,18 +253,27 @@ public final class Zk implements AutoCloseable {
       throws KeeperException, InterruptedException {
     TreeWalk walk = new TreeWalk(excluded);
     walk.visit(root);
+    awaitReads(walk.done, root);
+    return walk.nodes;
+  }
+
+  /**
+   * Waits for asynchronous reads of {@code what}: their first error as a KeeperException, a timeout
+   * as an IllegalStateException naming them.
+   */
+  private void awaitReads(CompletableFuture<Void> done, String what)
+      throws KeeperException, InterruptedException {
     try {
-      walk.done.get(READ_TREE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      done.get(READ_TREE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof KeeperException ke) {
         throw ke;
       }
-      throw new IllegalStateException("reading " + root + " on " + connectString, e.getCause());
+      throw new IllegalStateException("reading " + what + " on " + connectString, e.getCause());
     } catch (TimeoutException e) {
       throw new IllegalStateException(
-          "reading " + root + " on " + connectString + " took over " + READ_TREE_TIMEOUT, e);
+          "reading " + what + " on " + connectString + " took over " + READ_TREE_TIMEOUT, e);
     }
-    return walk.nodes;
   }
 
   /** A node's ACL and the zxid that created it. */
@@ -299,23 +308,7 @@ public final class Zk implements AutoCloseable {
     if (pending.decrementAndGet() == 0) {
       done.complete(null);
     }
-    try {
-      done.get(READ_TREE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof KeeperException ke) {
-        throw ke;
-      }
-      throw new IllegalStateException("reading ACLs on " + connectString, e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException(
-          "reading "
-              + paths.size()
-              + " ACLs on "
-              + connectString
-              + " took over "
-              + READ_TREE_TIMEOUT,
-          e);
-    }
+    awaitReads(done, paths.size() + " ACLs");
     return out;
   }
 
