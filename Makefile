@@ -26,7 +26,7 @@ test-fast:
 	$(MVN) verify -DskipE2E=true
 
 ## bench: every scenario of docs/performance.md with the packaged daemons between local ZooKeeper
-## servers, each next to a plain copier's time (about 3.5 min); prints e2e-tests/target/bench/bench.txt
+## servers, each next to a plain copier's time (about 7 min); prints e2e-tests/target/bench/bench.txt
 bench:
 	$(MVN) verify -pl e2e-tests -am -Dspotless.check.skip=true -Dtest=NoSuchTest \
 	  -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false '-Dit.test=*Bench'
