@@ -296,7 +296,7 @@ public final class LeaderElection implements AutoCloseable {
       return ZkSide.await(f, side.replyTimeout());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Reply(Code.CONNECTIONLOSS, null, null, null, null);
+      return Reply.of(Code.CONNECTIONLOSS);
     }
   }
 

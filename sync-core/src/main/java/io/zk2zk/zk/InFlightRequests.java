@@ -75,14 +75,14 @@ final class InFlightRequests {
       request.send(client.get(), reply);
     } catch (IllegalArgumentException e) {
       // the client refuses the path itself (e.g. "/a/"): an answer about the node, not the link
-      reply.complete(new Reply(Code.BADARGUMENTS, null, null, null, null));
+      reply.complete(Reply.of(Code.BADARGUMENTS));
     } catch (Exception e) {
-      reply.complete(new Reply(Code.CONNECTIONLOSS, null, null, null, null));
+      reply.complete(Reply.of(Code.CONNECTIONLOSS));
     }
     return reply;
   }
 
   private static CompletableFuture<Reply> answered(Code code) {
-    return CompletableFuture.completedFuture(new Reply(code, null, null, null, null));
+    return CompletableFuture.completedFuture(Reply.of(code));
   }
 }

@@ -169,6 +169,6 @@ final class MultiReadBatch {
     if (r instanceof OpResult.ErrorResult e) {
       return new Reply(Reply.code(e.getErr()), null, null, null, null);
     }
-    return new Reply(Code.SYSTEMERROR, null, null, null, null);
+    return Reply.of(Code.SYSTEMERROR);
   }
 }

@@ -20,7 +20,12 @@ public record Reply(
   }
 
   static Reply of(int rc) {
-    return new Reply(code(rc), null, null, null, null);
+    return of(code(rc));
+  }
+
+  /** An answer that is its code alone. */
+  public static Reply of(Code code) {
+    return new Reply(code, null, null, null, null);
   }
 
   /** The code of a return value; one this client does not know counts as a system error. */

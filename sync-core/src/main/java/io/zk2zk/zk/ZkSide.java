@@ -343,11 +343,11 @@ public final class ZkSide implements Closeable {
     try {
       return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      Reply timedOut = new Reply(Code.OPERATIONTIMEOUT, null, null, null, null);
+      Reply timedOut = Reply.of(Code.OPERATIONTIMEOUT);
       f.complete(timedOut); // frees the in-flight permit; a late answer is ignored
       return timedOut;
     } catch (java.util.concurrent.ExecutionException e) {
-      return new Reply(Code.SYSTEMERROR, null, null, null, null);
+      return Reply.of(Code.SYSTEMERROR);
     }
   }
 
