@@ -26,11 +26,12 @@ public final class WatchHeap {
 
   private final long maxHeap;
   private final long treeNodes;
-  // one walk writes them, the metrics thread reads bytes
+  // the walking thread writes them all; the metrics thread reads bytes and lastWalk only, so the
+  // counts the walk alone reads cost no volatile write per node
   private volatile long bytes;
-  private volatile long nodes;
-  private volatile long pathChars;
   private volatile long lastWalk;
+  private long nodes;
+  private long pathChars;
 
   /**
    * @param maxHeap this JVM's maximum heap ({@link Runtime#maxMemory()})
