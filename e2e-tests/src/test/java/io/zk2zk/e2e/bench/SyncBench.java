@@ -328,16 +328,18 @@ class SyncBench {
     Zk s = scope.connect(sServer);
     Zk t = scope.connect(servers.get(1));
     BulkWriter.write(s.raw(), services(100, 1000, CreateMode.PERSISTENT), 500, 8);
-    FaultyLink toCeiling = scope.link(servers.get(2)).delay(WAN_ONE_WAY);
-    Ceiling ceiling = ceiling(scope, sServer, servers.get(2), toCeiling.connectString(), null);
+    Ceiling ceiling =
+        ceiling(scope, sServer, servers.get(2), farAway(scope, servers.get(2), WAN_ONE_WAY), null);
     assertThat(ceiling.nodes()).isEqualTo(100 * 1001);
-    FaultyLink toT = scope.link(servers.get(1)).delay(WAN_ONE_WAY);
 
     long expected = t.raw().getAllChildrenNumber("/") + OWN_NODES + ceiling.nodes();
     ProcessMeters.Cpu serverCpu = serverCpu(sServer, servers.get(1));
     DaemonProcess daemon =
         startDaemon(
-            scope, DaemonProcess.Kind.ALL_SYNC, sServer.connectString(), toT.connectString());
+            scope,
+            DaemonProcess.Kind.ALL_SYNC,
+            sServer.connectString(),
+            farAway(scope, servers.get(1), WAN_ONE_WAY));
     long inSyncAt = awaitCount(t, daemon, c -> c >= expected);
     double[] serverSeconds = serverCpu.usedEach();
     double seconds = (inSyncAt - BenchLogs.firstPassStart(daemon)) / 1000.0;
